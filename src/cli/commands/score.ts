@@ -1,0 +1,80 @@
+import { createReadStream, createWriteStream, statSync } from "node:fs";
+import { open } from "node:fs/promises";
+import type { Readable, Writable } from "node:stream";
+import { UsageError } from "../../core/errors.ts";
+import { Scorer } from "../../spec/scorer.ts";
+import { loadSpec } from "../../spec/parse.ts";
+import { scoreStream, StreamIoError } from "../../spec/stream.ts";
+import { parseCommandArgs, positiveInt } from "../args.ts";
+import { formatSummary, ProgressLine } from "../progress.ts";
+
+export const scoreHelp = `rewardsmith score --spec <file> <input.jsonl | -> [options]
+
+Score a JSONL file of rollouts with a reward spec. Writes one JSON result per input line,
+in input order (also for lines that are not valid JSON), and a summary on stderr.
+
+Options:
+  --spec <file>        reward spec (YAML or JSON)                      (required)
+  --out <file>         write results here instead of stdout
+  --concurrency <n>    batches scored at the same time                 (default 4)
+  --batch-size <n>     records per batch                               (default 512)
+  --quiet              no progress and no summary on stderr
+
+Exit status: 0 the input was processed; 2 usage or spec error (nothing processed); 1 I/O failure.`;
+
+export async function scoreCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    spec: { type: "string" },
+    out: { type: "string", short: "o" },
+    concurrency: { type: "string" },
+    "batch-size": { type: "string" },
+    quiet: { type: "boolean", short: "q" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    process.stdout.write(scoreHelp + "\n");
+    return 0;
+  }
+  if (!values.spec) throw new UsageError("missing --spec <file>");
+  if (positionals.length > 1) throw new UsageError(`expected one input file, found ${positionals.length}: ${positionals.join(" ")}`);
+  const inputPath = positionals[0] ?? (process.stdin.isTTY ? undefined : "-");
+  if (inputPath === undefined) throw new UsageError("missing the input file (a path, or - for standard input)");
+  const concurrency = positiveInt(values.concurrency, "--concurrency");
+  const batchSize = positiveInt(values["batch-size"], "--batch-size");
+
+  const spec = loadSpec(values.spec);
+  let input: Readable;
+  let totalBytes: number | undefined;
+  if (inputPath === "-") input = process.stdin;
+  else {
+    try {
+      const handle = await open(inputPath, "r");
+      totalBytes = statSync(inputPath).size;
+      input = createReadStream("", { fd: handle.fd, highWaterMark: 1 << 20 });
+    } catch (err) {
+      throw new StreamIoError(`cannot read the input ${inputPath}: ${(err as Error).message}`);
+    }
+  }
+  let output: Writable = process.stdout;
+  if (values.out) {
+    try {
+      const handle = await open(values.out, "w");
+      output = createWriteStream("", { fd: handle.fd });
+    } catch (err) {
+      throw new StreamIoError(`cannot write the output ${values.out}: ${(err as Error).message}`);
+    }
+  }
+
+  const scorer = new Scorer(spec);
+  const progress = !values.quiet && process.stderr.isTTY ? new ProgressLine(process.stderr, totalBytes) : undefined;
+  try {
+    const summary = await scoreStream(scorer, input, output, { concurrency, batchSize, onProgress: (p) => progress?.update(p) });
+    progress?.clear();
+    if (output !== process.stdout) await new Promise<void>((resolve, reject) => output.end((err?: Error | null) => (err ? reject(new StreamIoError(`cannot write the output: ${err.message}`)) : resolve())));
+    if (!values.quiet) process.stderr.write(formatSummary(summary));
+    return 0;
+  } finally {
+    progress?.clear();
+    await scorer.close();
+  }
+}

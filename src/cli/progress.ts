@@ -1,0 +1,45 @@
+import type { Progress, Summary } from "../spec/stream.ts";
+
+/** A one-line progress display on a TTY stream, redrawn at most every 100 ms. */
+export class ProgressLine {
+  private last = 0;
+  private readonly started = performance.now();
+  private readonly stream: NodeJS.WriteStream;
+  private readonly totalBytes: number | undefined;
+
+  constructor(stream: NodeJS.WriteStream, totalBytes: number | undefined) {
+    this.stream = stream;
+    this.totalBytes = totalBytes;
+  }
+
+  update(p: Progress): void {
+    const now = performance.now();
+    if (now - this.last < 100) return;
+    this.last = now;
+    const seconds = (now - this.started) / 1000;
+    const rate = seconds > 0 ? Math.round(p.records / seconds) : 0;
+    let bar = "";
+    if (this.totalBytes) {
+      const share = Math.min(1, p.bytesRead / this.totalBytes);
+      const width = 24;
+      const full = Math.round(share * width);
+      bar = `[${"#".repeat(full)}${"-".repeat(width - full)}] ${(share * 100).toFixed(0).padStart(3)}% `;
+    }
+    this.stream.write(`\r${bar}${p.records.toLocaleString("en-US")} records · ${rate.toLocaleString("en-US")}/s\x1b[K`);
+  }
+
+  clear(): void {
+    this.stream.write("\r\x1b[K");
+  }
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en-US") : n.toFixed(4));
+
+export function formatSummary(s: Summary): string {
+  const lines = [
+    `scored ${fmt(s.records)} records in ${s.wallSeconds.toFixed(2)} s (${Math.round(s.recordsPerSecond).toLocaleString("en-US")} records/s)`,
+    `  ok ${fmt(s.ok)} · unscorable ${fmt(s.unscorable)} · error ${fmt(s.error)}`,
+  ];
+  if (s.reward) lines.push(`  reward mean ${fmt(s.reward.mean)} · min ${fmt(s.reward.min)} · max ${fmt(s.reward.max)}`);
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,20 @@
+import type { RewardType } from "./reward.ts";
+
+/** The reward types a spec can name. Built-ins are added by `src/spec/builtins.ts`; users may add their own. */
+export class RewardRegistry {
+  private readonly types = new Map<string, RewardType>();
+
+  register(type: RewardType): this {
+    if (this.types.has(type.type)) throw new Error(`reward type "${type.type}" is already registered`);
+    this.types.set(type.type, type);
+    return this;
+  }
+
+  get(type: string): RewardType | undefined {
+    return this.types.get(type);
+  }
+
+  names(): string[] {
+    return [...this.types.keys()].sort();
+  }
+}

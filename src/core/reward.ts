@@ -1,0 +1,53 @@
+import type { z } from "zod";
+import type { RewardResult, Sample } from "./types.ts";
+
+/**
+ * A reward scores a batch of samples at once (batch-first, so pools and judges can work on many
+ * records together). It returns exactly one result per sample, in order. It must not throw for a
+ * bad sample: a sample it cannot score gets `unscorable` or `error` with a reason. Throwing is
+ * reserved for failures of the whole batch; the pipeline then marks every sample of the batch
+ * as `error` with the thrown message.
+ */
+export interface Reward {
+  readonly name: string;
+  readonly type: string;
+  score(samples: readonly Sample[]): RewardResult[] | Promise<RewardResult[]>;
+  /** Release pools, sockets, caches. Called once when the scorer is closed. */
+  close?(): void | Promise<void>;
+}
+
+/** What a reward type receives besides its own configuration. */
+export interface RewardContext {
+  /** The reward's name in the spec (`rewards.<name>`). */
+  name: string;
+  /** Directory of the spec file, for resolving relative paths in the config. */
+  specDir: string;
+}
+
+/**
+ * A reward type: a name, a zod schema for its spec options (unknown keys are rejected), and a
+ * factory. `weight`, `type` and `field` are handled by the spec and never reach `options`.
+ */
+export interface RewardType<S extends z.ZodType = z.ZodType> {
+  readonly type: string;
+  readonly description: string;
+  readonly options: S;
+  create(options: z.output<S>, context: RewardContext): Reward;
+}
+
+/** Build a per-sample reward from a function; most rule-based rewards are this. */
+export function perSample(
+  name: string,
+  type: string,
+  fn: (sample: Sample) => RewardResult,
+): Reward {
+  return {
+    name,
+    type,
+    score(samples) {
+      const out = new Array<RewardResult>(samples.length);
+      for (let i = 0; i < samples.length; i++) out[i] = fn(samples[i]);
+      return out;
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { ChatMessage, Text } from "./types.ts";
+
+/** Text content of one message (string content, or the text parts of a multi-part content). */
+export function messageText(message: ChatMessage): string {
+  const c = message.content;
+  if (typeof c === "string") return c;
+  if (!Array.isArray(c)) return "";
+  let out = "";
+  for (const part of c) if (typeof part?.text === "string") out += part.text;
+  return out;
+}
+
+/**
+ * The text a reward should read from a completion: the string itself, or for chat messages the
+ * content of the last assistant message (the model's answer); with no assistant message, the last one.
+ */
+export function completionText(value: Text | undefined): string {
+  if (typeof value === "string") return value;
+  if (!Array.isArray(value) || value.length === 0) return "";
+  for (let i = value.length - 1; i >= 0; i--) {
+    if (value[i]?.role === "assistant") return messageText(value[i]);
+  }
+  return messageText(value[value.length - 1]);
+}
+
+/** A prompt as plain text: the string, or the messages joined as `role: content` lines. */
+export function promptText(value: Text | undefined): string {
+  if (typeof value === "string") return value;
+  if (!Array.isArray(value)) return "";
+  return value.map((m) => `${m.role}: ${messageText(m)}`).join("\n");
+}
+
+/** A reference as text: strings as they are, numbers as written, anything else as JSON. */
+export function referenceText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}

@@ -1,0 +1,23 @@
+import { RewardRegistry } from "../core/registry.ts";
+import { jsonReward } from "../verifiers/format/json.ts";
+import { lengthRewardType } from "../verifiers/format/length.ts";
+import { tagsReward } from "../verifiers/format/tags.ts";
+import { containsReward } from "../verifiers/text/contains.ts";
+import { exactReward } from "../verifiers/text/exact.ts";
+import { f1Reward } from "../verifiers/text/f1.ts";
+import { regexReward } from "../verifiers/text/regex.ts";
+
+/** A new registry holding every built-in reward type. */
+export function builtinRegistry(): RewardRegistry {
+  return new RewardRegistry()
+    .register(exactReward)
+    .register(containsReward)
+    .register(regexReward)
+    .register(f1Reward)
+    .register(jsonReward)
+    .register(lengthRewardType)
+    .register(tagsReward);
+}
+
+/** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */
+export const defaultRegistry: RewardRegistry = builtinRegistry();

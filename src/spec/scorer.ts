@@ -1,0 +1,113 @@
+import { type Combiner, createCombiner } from "../combine/combine.ts";
+import { errorMessage, SpecError } from "../core/errors.ts";
+import type { RewardRegistry } from "../core/registry.ts";
+import type { Reward } from "../core/reward.ts";
+import type { ComponentResult, OutputRecord, RewardResult, Sample } from "../core/types.ts";
+import { defaultRegistry } from "./builtins.ts";
+import { recordId, sampleMapper, type ToSample } from "./record.ts";
+import type { Spec } from "./spec.ts";
+
+/**
+ * A compiled spec: scores batches of records into output records (one per input, in order).
+ * Rewards of a batch run concurrently; each reward sees the whole batch at once.
+ */
+export class Scorer {
+  readonly spec: Spec;
+  private readonly rewards: Reward[];
+  private readonly combiner: Combiner;
+  private readonly toSample: ToSample;
+  private readonly idField: string;
+
+  constructor(spec: Spec, registry: RewardRegistry = defaultRegistry) {
+    this.spec = spec;
+    this.rewards = spec.rewards.map((r) => {
+      const type = registry.get(r.type);
+      if (!type) throw new SpecError(spec.file, [{ path: `rewards.${r.name}.type`, message: `unknown reward type "${r.type}"` }]);
+      try {
+        return type.create(r.options, { name: r.name, specDir: spec.dir });
+      } catch (err) {
+        if (err instanceof SpecError) throw err;
+        throw new SpecError(spec.file, [{ path: `rewards.${r.name}`, message: errorMessage(err) }]);
+      }
+    });
+    this.combiner = createCombiner(spec.combine, spec.rewards);
+    this.toSample = sampleMapper(spec.fields);
+    this.idField = spec.fields.id ?? "id";
+  }
+
+  /** Score raw input records (parsed JSON values). A record that cannot be used gets an error record. */
+  async scoreRecords(records: readonly unknown[]): Promise<OutputRecord[]> {
+    const out = new Array<OutputRecord>(records.length);
+    const samples: Sample[] = [];
+    const where: number[] = [];
+    for (let i = 0; i < records.length; i++) {
+      const s = this.toSample(records[i]);
+      if (typeof s === "string") out[i] = errorRecord(recordId(records[i], this.idField), s);
+      else {
+        samples.push(s);
+        where.push(i);
+      }
+    }
+    const scored = await this.scoreSamples(samples);
+    for (let k = 0; k < where.length; k++) out[where[k]] = scored[k];
+    return out;
+  }
+
+  /** Score samples that already follow the contract (no field renames applied). */
+  async scoreSamples(samples: readonly Sample[]): Promise<OutputRecord[]> {
+    if (samples.length === 0) return [];
+    const perReward = await Promise.all(this.rewards.map((r) => runReward(r, samples)));
+    const n = this.rewards.length;
+    const names = this.spec.rewards.map((r) => r.name);
+    const out = new Array<OutputRecord>(samples.length);
+    const row = new Array<RewardResult>(n);
+    for (let i = 0; i < samples.length; i++) {
+      const components: Record<string, ComponentResult> = {};
+      for (let j = 0; j < n; j++) {
+        const r = perReward[j][i];
+        row[j] = r;
+        components[names[j]] = r as ComponentResult;
+      }
+      const c = this.combiner(row);
+      const rec: OutputRecord = { id: samples[i].id ?? null, reward: c.reward, status: c.status };
+      if (c.reason !== undefined) rec.reason = c.reason;
+      rec.components = components;
+      if (n === 1) {
+        const only = row[0];
+        if (only.steps) rec.steps = only.steps;
+        if (only.segments) rec.segments = only.segments;
+      }
+      out[i] = rec;
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.rewards.map((r) => r.close?.()));
+  }
+}
+
+export function errorRecord(id: string | number | null, reason: string): OutputRecord {
+  return { id, reward: null, status: "error", reason };
+}
+
+/** Run one reward over a batch; a thrown error or a wrong result count fails that reward for the whole batch. */
+async function runReward(reward: Reward, samples: readonly Sample[]): Promise<RewardResult[]> {
+  let results: RewardResult[];
+  try {
+    results = await reward.score(samples);
+  } catch (err) {
+    return samples.map(() => ({ reward: null, status: "error", reason: `${reward.type} failed: ${errorMessage(err)}` }));
+  }
+  if (!Array.isArray(results) || results.length !== samples.length) {
+    const reason = `${reward.type} returned ${Array.isArray(results) ? results.length : "no"} results for ${samples.length} records`;
+    return samples.map(() => ({ reward: null, status: "error", reason }));
+  }
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    if (r.status === "ok" && (typeof r.reward !== "number" || !Number.isFinite(r.reward))) {
+      results[i] = { ...r, reward: null, status: "error", reason: `${reward.type} produced a non-finite reward (${r.reward})` };
+    }
+  }
+  return results;
+}

@@ -1,0 +1,160 @@
+import { once } from "node:events";
+import type { Readable, Writable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
+import { errorMessage } from "../core/errors.ts";
+import type { OutputRecord } from "../core/types.ts";
+import { errorRecord, type Scorer } from "./scorer.ts";
+
+export interface StreamOptions {
+  /** Records per batch handed to the rewards (default 512). */
+  batchSize?: number;
+  /** Batches scored at the same time (default 4); output order is kept whatever finishes first. */
+  concurrency?: number;
+  /** Called after each batch is written. */
+  onProgress?(progress: Progress): void;
+}
+
+export interface Progress {
+  records: number;
+  bytesRead: number;
+}
+
+export interface Summary {
+  records: number;
+  ok: number;
+  unscorable: number;
+  error: number;
+  /** Over records with status ok; null when there are none. */
+  reward: { mean: number; min: number; max: number } | null;
+  wallSeconds: number;
+  recordsPerSecond: number;
+}
+
+/** Input or output failed (not a bad record: those become error records). */
+export class StreamIoError extends Error {
+  override name = "StreamIoError";
+}
+
+/**
+ * Score a JSONL stream into a JSONL stream: one output line per input line, in input order,
+ * including lines that are empty or not valid JSON (status error, the reason names the line).
+ * Memory stays flat: at most `concurrency` batches are in flight and writes respect backpressure.
+ */
+export async function scoreStream(scorer: Scorer, input: Readable, output: Writable, options: StreamOptions = {}): Promise<Summary> {
+  const batchSize = options.batchSize ?? 512;
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const started = performance.now();
+  const stats = new SummaryBuilder();
+  const inFlight: Array<Promise<string>> = [];
+  let bytesRead = 0;
+  let lineNo = 0;
+  let batch: string[] = [];
+  let batchStart = 1;
+  let outputError = undefined as Error | undefined;
+  output.on("error", (err) => (outputError ??= err));
+
+  const checkOutput = () => {
+    if (outputError) throw new StreamIoError(`cannot write the output: ${outputError.message}`);
+  };
+  const flushOne = async () => {
+    const text = await inFlight.shift()!;
+    checkOutput();
+    if (!output.write(text)) await Promise.race([once(output, "drain"), once(output, "error")]);
+    checkOutput();
+    options.onProgress?.({ records: stats.records, bytesRead });
+  };
+  const dispatch = async () => {
+    if (batch.length === 0) return;
+    inFlight.push(scoreLines(scorer, batch, batchStart, stats));
+    batch = [];
+    batchStart = lineNo + 1;
+    if (inFlight.length >= concurrency) await flushOne();
+  };
+  const addLine = async (line: string) => {
+    lineNo++;
+    batch.push(line.endsWith("\r") ? line.slice(0, -1) : line);
+    if (batch.length >= batchSize) await dispatch();
+  };
+
+  const decoder = new StringDecoder("utf8");
+  let pending = "";
+  try {
+    for await (const chunk of input) {
+      bytesRead += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+      const text = pending + (typeof chunk === "string" ? chunk : decoder.write(chunk));
+      let start = 0;
+      for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+        await addLine(text.slice(start, nl));
+        start = nl + 1;
+      }
+      pending = text.slice(start);
+    }
+    pending += decoder.end();
+  } catch (err) {
+    if (err instanceof StreamIoError) throw err;
+    throw new StreamIoError(`cannot read the input: ${errorMessage(err)}`);
+  }
+  if (pending !== "") await addLine(pending);
+  await dispatch();
+  while (inFlight.length > 0) await flushOne();
+  const wallSeconds = (performance.now() - started) / 1000;
+  return stats.build(wallSeconds);
+}
+
+async function scoreLines(scorer: Scorer, lines: string[], firstLine: number, stats: SummaryBuilder): Promise<string> {
+  const out = new Array<OutputRecord>(lines.length);
+  const raws: unknown[] = [];
+  const where: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line.trim() === "") {
+      out[i] = errorRecord(null, `line ${firstLine + i}: empty line`);
+      continue;
+    }
+    try {
+      raws.push(JSON.parse(line));
+      where.push(i);
+    } catch (err) {
+      out[i] = errorRecord(null, `line ${firstLine + i}: invalid JSON (${errorMessage(err)})`);
+    }
+  }
+  const scored = await scorer.scoreRecords(raws);
+  for (let k = 0; k < where.length; k++) out[where[k]] = scored[k];
+  let text = "";
+  for (const rec of out) {
+    stats.add(rec);
+    text += JSON.stringify(rec) + "\n";
+  }
+  return text;
+}
+
+export class SummaryBuilder {
+  records = 0;
+  private counts = { ok: 0, unscorable: 0, error: 0 };
+  private sum = 0;
+  private min = Infinity;
+  private max = -Infinity;
+
+  add(rec: OutputRecord): void {
+    this.records++;
+    this.counts[rec.status]++;
+    if (rec.status === "ok" && rec.reward !== null) {
+      this.sum += rec.reward;
+      if (rec.reward < this.min) this.min = rec.reward;
+      if (rec.reward > this.max) this.max = rec.reward;
+    }
+  }
+
+  build(wallSeconds: number): Summary {
+    const { ok, unscorable, error } = this.counts;
+    return {
+      records: this.records,
+      ok,
+      unscorable,
+      error,
+      reward: ok > 0 ? { mean: this.sum / ok, min: this.min, max: this.max } : null,
+      wallSeconds,
+      recordsPerSecond: wallSeconds > 0 ? this.records / wallSeconds : 0,
+    };
+  }
+}

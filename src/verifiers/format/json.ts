@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Ajv, type ValidateFunction } from "ajv";
+import { z } from "zod";
+import { perSample, type RewardType } from "../../core/reward.ts";
+import { completionText } from "../../core/text.ts";
+import { ok } from "../../core/types.ts";
+
+const options = z
+  .strictObject({
+    /** A JSON Schema the value must satisfy (inline). */
+    schema: z.record(z.string(), z.unknown()).optional(),
+    /** Path of a JSON Schema file, relative to the spec. */
+    schema_file: z.string().min(1).optional(),
+    /** auto: the whole answer, else the last fenced block, else the last {...} / [...] span; whole; fenced. */
+    extract: z.enum(["auto", "whole", "fenced"]).default("auto"),
+  })
+  .refine((o) => !(o.schema && o.schema_file), { message: "either schema or schema_file, not both", path: ["schema_file"] });
+
+const FENCE = /```[a-zA-Z0-9_-]*[ \t]*\n([\s\S]*?)```/g;
+
+/** Find the JSON text in a completion; returns candidates in the order they should be tried. */
+function candidates(text: string, extract: "auto" | "whole" | "fenced"): string[] {
+  const out: string[] = [];
+  if (extract !== "fenced") out.push(text.trim());
+  if (extract === "whole") return out;
+  let last: string | undefined;
+  for (const m of text.matchAll(FENCE)) last = m[1];
+  if (last !== undefined) out.push(last.trim());
+  if (extract === "auto") {
+    const span = lastBracketSpan(text);
+    if (span !== undefined) out.push(span);
+  }
+  return out;
+}
+
+/** The last balanced {...} or [...] span (string-aware), for JSON embedded in prose. */
+function lastBracketSpan(text: string): string | undefined {
+  const end = Math.max(text.lastIndexOf("}"), text.lastIndexOf("]"));
+  if (end < 0) return undefined;
+  const close = text[end];
+  const open = close === "}" ? "{" : "[";
+  let depth = 0;
+  for (let i = end; i >= 0 && end - i < 1_000_000; i--) {
+    const c = text[i];
+    if (c === close) depth++;
+    else if (c === open && --depth === 0) return text.slice(i, end + 1);
+  }
+  return undefined;
+}
+
+export const jsonReward: RewardType<typeof options> = {
+  type: "json",
+  description: "answer is valid JSON, optionally satisfying a JSON Schema",
+  options,
+  create(o, { name, specDir }) {
+    let validate: ValidateFunction | undefined;
+    const schema = o.schema_file ? JSON.parse(readFileSync(resolve(specDir, o.schema_file), "utf8")) : o.schema;
+    if (schema) {
+      const ajv = new Ajv({ allErrors: false, strict: false });
+      try {
+        validate = ajv.compile(schema);
+      } catch (err) {
+        throw new Error(`the JSON Schema does not compile: ${(err as Error).message}`);
+      }
+    }
+    return perSample(name, "json", (s) => {
+      const text = completionText(s.completion);
+      let value: unknown;
+      let parsed = false;
+      let firstError = "no JSON found";
+      for (const c of candidates(text, o.extract)) {
+        if (c === "") continue;
+        try {
+          value = JSON.parse(c);
+          parsed = true;
+          break;
+        } catch (err) {
+          if (firstError === "no JSON found") firstError = `not valid JSON: ${(err as Error).message}`;
+        }
+      }
+      if (!parsed) return ok(0, firstError);
+      if (validate && !validate(value)) {
+        const e = validate.errors?.[0];
+        return ok(0, `does not match the schema: ${e ? `${e.instancePath || "(root)"} ${e.message}` : "invalid"}`);
+      }
+      return ok(1);
+    });
+  },
+};
