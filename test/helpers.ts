@@ -42,3 +42,17 @@ export function writeFiles(files: Record<string, string>): string {
 export function parseJsonl(text: string): any[] {
   return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
 }
+
+/** Build a reward from its type and raw spec options (validated as a spec would), and score samples. */
+export async function runReward(
+  type: import("../src/core/reward.ts").RewardType,
+  options: Record<string, unknown>,
+  samples: import("../src/core/types.ts").Sample[],
+): Promise<import("../src/core/types.ts").RewardResult[]> {
+  const reward = type.create(type.options.parse(options), { name: "r", specDir: ROOT });
+  try {
+    return await reward.score(samples);
+  } finally {
+    await reward.close?.();
+  }
+}

@@ -22,10 +22,12 @@ function describe(issue: z.core.$ZodIssue, found: { present: boolean; value?: un
   return `expected ${expected}, ${got}`;
 }
 
+const TYPE_NAMES: Record<string, string> = { record: "a mapping", object: "a mapping", array: "a list" };
+
 function expectation(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.expected;
+      return TYPE_NAMES[issue.expected] ?? issue.expected;
     case "invalid_value":
       return issue.values.length === 1 ? preview(issue.values[0]) : `one of ${issue.values.map(preview).join(", ")}`;
     case "too_small":

@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import type { Readable, Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { errorMessage } from "../core/errors.ts";
@@ -59,7 +58,7 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
   const flushOne = async () => {
     const text = await inFlight.shift()!;
     checkOutput();
-    if (!output.write(text)) await Promise.race([once(output, "drain"), once(output, "error")]);
+    if (!output.write(text)) await drained(output);
     checkOutput();
     options.onProgress?.({ records: stats.records, bytesRead });
   };
@@ -157,4 +156,17 @@ export class SummaryBuilder {
       recordsPerSecond: wallSeconds > 0 ? this.records / wallSeconds : 0,
     };
   }
+}
+
+/** Wait until a stream that refused a write drains, or fails (the caller checks for the failure). */
+function drained(output: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      output.off("drain", done);
+      output.off("error", done);
+      resolve();
+    };
+    output.on("drain", done);
+    output.on("error", done);
+  });
 }

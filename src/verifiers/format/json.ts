@@ -34,19 +34,29 @@ function candidates(text: string, extract: "auto" | "whole" | "fenced"): string[
   return out;
 }
 
-/** The last balanced {...} or [...] span (string-aware), for JSON embedded in prose. */
+/**
+ * The last balanced top-level {...} or [...] span, for JSON embedded in prose. Quotes are tracked
+ * only inside a span, so apostrophes in the surrounding prose do not confuse it.
+ */
 function lastBracketSpan(text: string): string | undefined {
-  const end = Math.max(text.lastIndexOf("}"), text.lastIndexOf("]"));
-  if (end < 0) return undefined;
-  const close = text[end];
-  const open = close === "}" ? "{" : "[";
+  let last: string | undefined;
   let depth = 0;
-  for (let i = end; i >= 0 && end - i < 1_000_000; i--) {
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === close) depth++;
-    else if (c === open && --depth === 0) return text.slice(i, end + 1);
+    if (depth > 0 && inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === "{" || c === "[") {
+      if (depth++ === 0) start = i;
+    } else if (depth > 0 && (c === "}" || c === "]")) {
+      if (--depth === 0) last = text.slice(start, i + 1);
+    } else if (depth > 0 && c === '"') inString = true;
   }
-  return undefined;
+  return last;
 }
 
 export const jsonReward: RewardType<typeof options> = {

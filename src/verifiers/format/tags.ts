@@ -35,6 +35,7 @@ export function tagChecks(text: string, o: Options): Check[] {
   const checks: Check[] = [];
   const spans: Array<[number, number]> = [];
   let previousEnd = -1;
+  let previousTag = "";
   let orderOk = true;
   let orderFailure = "";
   for (const tag of o.tags) {
@@ -55,9 +56,10 @@ export function tagChecks(text: string, o: Options): Check[] {
     if (o.nonempty) checks.push({ passed: text.slice(start + tag.length + 2, close).trim() !== "", failure: `empty <${tag}> block` });
     if (o.ordered && start < previousEnd && orderOk) {
       orderOk = false;
-      orderFailure = `<${tag}> comes before the previous block ends`;
+      orderFailure = `<${tag}> does not come after </${previousTag}>`;
     }
     previousEnd = end;
+    previousTag = tag;
   }
   if (o.ordered) checks.push({ passed: orderOk, failure: orderFailure });
   if (o.strict) {

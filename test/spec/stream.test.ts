@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { PassThrough, Readable } from "node:stream";
+import { test } from "node:test";
+import { z } from "zod";
+import { ok } from "../../src/core/types.ts";
+import { builtinRegistry } from "../../src/spec/builtins.ts";
+import { createScorer } from "../../src/spec/score.ts";
+import { scoreStream } from "../../src/spec/stream.ts";
+import { parseJsonl } from "../helpers.ts";
+
+async function run(input: string | string[], options = {}, scorer = createScorer({ rewards: { m: { type: "exact" } } })) {
+  const out = new PassThrough();
+  let text = "";
+  out.setEncoding("utf8").on("data", (d) => (text += d));
+  const summary = await scoreStream(scorer, Readable.from(Array.isArray(input) ? input : [input]), out, options);
+  return { summary, records: parseJsonl(text), lines: text.split("\n").length - 1 };
+}
+
+test("stream: one output line per input line, in order, bad lines included", async () => {
+  const input = ['{"id":1,"completion":"4","reference":"4"}', "{broken", "", '{"id":2,"completion":"5","reference":"4"}', "[]", '{"id":3,"completion":"4","reference":"4"}'].join("\n");
+  const { summary, records, lines } = await run(input + "\n", { batchSize: 2 });
+  assert.equal(lines, 6);
+  assert.deepEqual(records.map((r) => [r.id, r.status]), [[1, "ok"], [null, "error"], [null, "error"], [2, "ok"], [null, "error"], [3, "ok"]]);
+  assert.match(records[1].reason, /^line 2: invalid JSON/);
+  assert.equal(records[2].reason, "line 3: empty line");
+  assert.deepEqual([summary.records, summary.ok, summary.error, summary.unscorable], [6, 3, 3, 0]);
+  assert.deepEqual(summary.reward, { mean: 2 / 3, min: 0, max: 1 });
+});
+
+test("stream: lines split across chunks, CRLF endings, a last line without newline, multi-byte characters", async () => {
+  const text = '{"id":"é","completion":"ü","reference":"ü"}\r\n{"id":2,"completion":"x","reference":"x"}';
+  const bytes = Buffer.from(text);
+  const chunks = [...bytes].map((b) => Buffer.from([b])); // one byte at a time
+  const { records } = await run(chunks as unknown as string[]);
+  assert.deepEqual(records.map((r) => [r.id, r.reward]), [["é", 1], [2, 1]]);
+});
+
+test("stream: order is kept when later batches finish first", async () => {
+  const registry = builtinRegistry().register({
+    type: "slow_first",
+    description: "test",
+    options: z.strictObject({}),
+    create: (_o, { name }) => ({
+      name,
+      type: "slow_first",
+      async score(samples) {
+        const delay = samples[0].id === 0 ? 30 : 1;
+        await new Promise((r) => setTimeout(r, delay));
+        return samples.map((s) => ok(Number(s.id)));
+      },
+    }),
+  });
+  const scorer = createScorer({ rewards: { s: { type: "slow_first" } } }, registry);
+  const input = Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: i, completion: "x" })).join("\n");
+  const { records } = await run(input, { batchSize: 3, concurrency: 5 }, scorer);
+  assert.deepEqual(records.map((r) => r.reward), Array.from({ length: 40 }, (_, i) => i));
+});
+
+test("stream: an empty input gives no output and a zero summary", async () => {
+  const { summary, lines } = await run("");
+  assert.equal(lines, 0);
+  assert.equal(summary.records, 0);
+  assert.equal(summary.reward, null);
+});
