@@ -1,12 +1,13 @@
+import type { z } from "zod";
 import type { RewardType } from "./reward.ts";
 
 /** The reward types a spec can name. Built-ins are added by `src/spec/builtins.ts`; users may add their own. */
 export class RewardRegistry {
   private readonly types = new Map<string, RewardType>();
 
-  register(type: RewardType): this {
+  register<S extends z.ZodType>(type: RewardType<S>): this {
     if (this.types.has(type.type)) throw new Error(`reward type "${type.type}" is already registered`);
-    this.types.set(type.type, type);
+    this.types.set(type.type, type as unknown as RewardType);
     return this;
   }
 
