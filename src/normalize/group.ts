@@ -301,8 +301,8 @@ function markSizeMismatch(groups: Int32Array, total: Int32Array, expected: numbe
 /** Why a record's advantage is missing or worth a look, from its flags; undefined when nothing to say. */
 export function advantageNote(flags: number, groupSize?: number, expected?: number): string | undefined {
   const notes: string[] = [];
-  if (flags & FLAG.noGroup) notes.push("no group key: the record has no group and no prompt");
-  else if (flags & FLAG.noReward) notes.push("no reward: excluded from its group's statistics");
+  if (flags & FLAG.noReward) notes.push("no reward: excluded from its group's statistics");
+  else if (flags & FLAG.noGroup) notes.push("no group key: the record has no group and no prompt");
   if (flags & FLAG.singletonNull) notes.push("the only usable reward of its group: no baseline to compare with");
   if (flags & FLAG.dropped) notes.push("zero-variance group dropped: all usable rewards are equal");
   else if (flags & FLAG.zeroVariance) notes.push("zero-variance group: all usable rewards are equal, no signal");

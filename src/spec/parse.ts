@@ -5,6 +5,7 @@ import type { CombineSpec } from "../combine/combine.ts";
 import { compileFormula, FormulaError } from "../combine/formula.ts";
 import { errorMessage, SpecError, type SpecIssue } from "../core/errors.ts";
 import type { RewardRegistry } from "../core/registry.ts";
+import { type NormalizeSpec, normalizeSchema } from "../normalize/spec.ts";
 import { defaultRegistry } from "./builtins.ts";
 import { preview, toSpecIssues } from "./issues.ts";
 import { COMMON_KEYS, REWARD_NAME, rewardCommonSchema, specDocumentSchema } from "./schema.ts";
@@ -89,11 +90,20 @@ export function parseSpec(document: unknown, options: ParseOptions = {}): Spec {
   if (combine?.type === "formula" && rewards.some((r) => r.onError === "skip" || r.onUnscorable === "skip")) {
     issues.push({ path: "combine.formula", message: "a formula needs every value it names: on_error/on_unscorable \"skip\" cannot be used with it (use \"zero\" or \"propagate\")" });
   }
-  if (doc.normalize !== undefined) {
-    issues.push({ path: "normalize", message: "normalization (group advantages) is not supported by this version yet; remove the normalize block" });
-  }
+  const normalize = doc.normalize === undefined ? undefined : parseNormalize(doc.normalize, issues);
   if (issues.length > 0) throw new SpecError(file, issues);
-  return { file, dir, fields: doc.fields ?? {}, rewards, combine: combine! };
+  const spec: Spec = { file, dir, fields: doc.fields ?? {}, rewards, combine: combine! };
+  if (normalize) spec.normalize = normalize;
+  return spec;
+}
+
+/** `normalize: grpo` is short for `normalize: {type: grpo}`. */
+function parseNormalize(raw: unknown, issues: SpecIssue[]): NormalizeSpec | undefined {
+  const value = typeof raw === "string" ? { type: raw } : raw;
+  const parsed = normalizeSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  issues.push(...toSpecIssues(parsed.error, value, ["normalize"]));
+  return undefined;
 }
 
 const AGGREGATES = ["weighted_sum", "min", "max", "product"] as const;
