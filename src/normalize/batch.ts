@@ -77,7 +77,9 @@ export class NormalizeCollector {
   private readonly spec: NormalizeSpec;
   private readonly components: ComponentRule[];
   private readonly specDir: string;
-  private readonly groupIds = new Map<string, number>();
+  private readonly groupIds = new Map<string | number, number>();
+  private readonly promptIds = new Map<string, number>();
+  private groupCount = 0;
   private readonly groups = new IntColumn();
   private readonly rewards = new Column();
   private readonly perComponent: Column[];
@@ -125,16 +127,19 @@ export class NormalizeCollector {
     }
   }
 
+  /** Group values and prompts are kept apart (a group "x" is not the prompt "x"); 1 and "1" are different groups. */
   private groupId(sample: Sample): number {
     const by = this.spec.group_by;
-    let key: string | undefined;
-    if (by !== "prompt" && sample.group !== undefined && sample.group !== null) key = `g:${sample.group}`;
-    else if (by !== "group" && sample.prompt !== undefined) key = `p:${promptText(sample.prompt)}`;
-    if (key === undefined) return -1;
-    let id = this.groupIds.get(key);
+    if (by !== "prompt" && sample.group !== undefined && sample.group !== null) return this.idFor(this.groupIds, sample.group);
+    if (by !== "group" && sample.prompt !== undefined) return this.idFor(this.promptIds, promptText(sample.prompt));
+    return -1;
+  }
+
+  private idFor<K>(map: Map<K, number>, key: K): number {
+    let id = map.get(key);
     if (id === undefined) {
-      id = this.groupIds.size;
-      this.groupIds.set(key, id);
+      id = this.groupCount++;
+      map.set(key, id);
     }
     return id;
   }
@@ -143,7 +148,7 @@ export class NormalizeCollector {
   finish(): Normalized {
     const spec = this.spec;
     const groups = this.groups.view();
-    const groupCount = this.groupIds.size;
+    const groupCount = this.groupCount;
     const options = resolveAdvantageOptions({
       method: spec.type,
       preset: spec.preset,

@@ -107,7 +107,7 @@ async function appendColumns(spoolPath: string, output: Writable, n: Normalized)
       }
       pending = text.slice(start);
       if (outputError) break;
-      if (!output.write(out)) await Promise.race([once(output, "drain"), once(output, "error")]);
+      if (!output.write(out)) await once(output, "drain");
     }
   } catch (err) {
     if (outputError) throw new StreamIoError(`cannot write the output: ${outputError.message}`);

@@ -73,7 +73,8 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
       text += JSON.stringify(rec) + "\n";
     }
     checkOutput();
-    if (!output.write(text)) await Promise.race([once(output, "drain"), once(output, "error")]);
+    // once() rejects if the stream errors while waiting, and leaves no listener behind
+    if (!output.write(text)) await once(output, "drain");
     checkOutput();
     options.onProgress?.({ records: stats.records, bytesRead });
   };
