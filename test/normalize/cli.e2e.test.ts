@@ -32,7 +32,8 @@ const LOW = (0 - 1 / 3) / (Math.sqrt(1 / 3) + 1e-6);
 
 test("score with normalize: advantage on each record, groups spread across the file, in input order", async () => {
   const dir = writeFiles({ "spec.yaml": SPEC, "in.jsonl": LINES.join("\n") + "\n" });
-  const r = await runCli(["score", "--spec", join(dir, "spec.yaml"), join(dir, "in.jsonl")]);
+  // small batches scored concurrently: a group's records are in different batches
+  const r = await runCli(["score", "--spec", join(dir, "spec.yaml"), join(dir, "in.jsonl"), "--batch-size", "2", "--concurrency", "3"]);
   assert.equal(r.code, 0, r.stderr);
   const out = parseJsonl(r.stdout);
   assert.deepEqual(out.map((o) => o.id), ["a1", "b1", "c1", null, "a2", "b2", "c2", "a3", "c3", "b3"]);

@@ -44,3 +44,14 @@ test("the steps reward type reads the record's steps; bad steps are unscorable, 
   assert.deepEqual([out[1].status, out[1].reason], ["unscorable", "process: step 2 has no numeric reward"]);
   assert.equal(out[2].status, "unscorable");
 });
+
+test("correctness gating in a spec: the formula from docs/normalize.md", async () => {
+  const spec = {
+    rewards: { correct: { type: "exact" }, process: { type: "steps", aggregate: "mean" } },
+    combine: { formula: "correct + 0.5 * (correct >= 1) * process" },
+  };
+  const steps = [{ reward: 1 }, { reward: 0.5 }];
+  const out = await score(spec, [{ completion: "a", reference: "a", steps }, { completion: "a", reference: "b", steps }]);
+  // passed: 1 + 0.5 * 0.75; failed: the step rewards do not count
+  assert.deepEqual(out.map((o) => o.reward), [1.375, 0]);
+});
