@@ -180,7 +180,11 @@ export class NormalizeCollector {
       ...(shaped ? { shaped } : {}),
       note: (i) => {
         const shapeNote = missing[i] ? this.missingNote(missing[i]) : undefined;
-        const flagNote = advantageNote(shapeNote ? flags[i] & ~FLAG.noReward : flags[i], groups[i] >= 0 ? total[groups[i]] : undefined, spec.group_size);
+        const flagNote = advantageNote(shapeNote ? flags[i] & ~FLAG.noReward : flags[i], {
+          groupSize: groups[i] >= 0 ? total[groups[i]] : undefined,
+          expectedGroupSize: spec.group_size,
+          zeroVariance: spec.zero_variance,
+        });
         return shapeNote && flagNote ? `${shapeNote}; ${flagNote}` : (shapeNote ?? flagNote);
       },
       summary: { method: spec.preset ? `${spec.type} (${spec.preset})` : spec.type, withAdvantage, ...stats },

@@ -80,6 +80,11 @@ export function groupAdvantages(rewards: Float64Array, groups: Int32Array, group
   for (let i = 0; i < n; i++) {
     const g = groups[i];
     const r = rewards[i];
+    if (r === r && method === "none") {
+      advantages[i] = r;
+      if (g >= 0 && count[g] > 1 && min[g] === max[g]) flags[i] = FLAG.zeroVariance;
+      continue;
+    }
     if (g < 0) {
       flags[i] = FLAG.noGroup | (r !== r ? FLAG.noReward : 0);
       advantages[i] = NaN;
@@ -113,9 +118,6 @@ export function groupAdvantages(rewards: Float64Array, groups: Int32Array, group
       case "rank":
         advantages[i] = ranks![i];
         break;
-      case "none":
-        advantages[i] = r;
-        break;
     }
     if (min[g] === max[g]) flags[i] |= FLAG.zeroVariance;
   }
@@ -135,7 +137,6 @@ export function groupAdvantages(rewards: Float64Array, groups: Int32Array, group
 }
 
 function singletonAdvantage(method: AdvantageMethod, r: number, epsilon: number, rule: SingletonRule): number {
-  if (method === "none") return r;
   if (rule === "null") return NaN;
   if (rule === "zero" || method === "rank") return 0;
   // raw: mean 0, std 1 (verl)
@@ -298,14 +299,18 @@ function markSizeMismatch(groups: Int32Array, total: Int32Array, expected: numbe
   }
 }
 
-/** Why a record's advantage is missing or worth a look, from its flags; undefined when nothing to say. */
-export function advantageNote(flags: number, groupSize?: number, expected?: number): string | undefined {
+/**
+ * Why a record's advantage is missing or worth a look, from its flags; undefined when there is
+ * nothing to say. Zero-variance groups are mentioned unless the rule is keep.
+ */
+export function advantageNote(flags: number, context: { groupSize?: number; expectedGroupSize?: number; zeroVariance?: ZeroVarianceRule } = {}): string | undefined {
+  const { groupSize, expectedGroupSize: expected, zeroVariance = "flag" } = context;
   const notes: string[] = [];
   if (flags & FLAG.noReward) notes.push("no reward: excluded from its group's statistics");
   else if (flags & FLAG.noGroup) notes.push("no group key: the record has no group and no prompt");
   if (flags & FLAG.singletonNull) notes.push("the only usable reward of its group: no baseline to compare with");
   if (flags & FLAG.dropped) notes.push("zero-variance group dropped: all usable rewards are equal");
-  else if (flags & FLAG.zeroVariance) notes.push("zero-variance group: all usable rewards are equal, no signal");
+  else if (flags & FLAG.zeroVariance && zeroVariance !== "keep") notes.push("zero-variance group: all usable rewards are equal, no signal");
   if (flags & FLAG.sizeMismatch) notes.push(`group has ${groupSize ?? "another number of"} records, expected ${expected}`);
   return notes.length > 0 ? notes.join("; ") : undefined;
 }

@@ -126,3 +126,14 @@ test("examples/grpo.yaml runs on examples/grpo.jsonl", async () => {
   assert.ok(out.every((o) => typeof o.advantage === "number"));
   assert.equal(out.filter((o) => /zero-variance/.test(o.advantage_reason ?? "")).length, 4);
 });
+
+test("zero_variance keep (the default) writes 0 without a reason; type none needs no group", async () => {
+  const records = [
+    { group: "g", completion: "x", reference: "x" },
+    { group: "g", completion: "x", reference: "x" },
+  ];
+  const kept = await score({ rewards: { c: { type: "exact" } }, normalize: { type: "grpo" } }, records);
+  assert.deepEqual(kept.map((o) => [o.advantage, o.advantage_reason]), [[0, undefined], [0, undefined]]);
+  const plain = await score({ rewards: { c: { type: "exact" } }, normalize: { type: "none" } }, [{ completion: "x", reference: "x" }]);
+  assert.deepEqual([plain[0].advantage, plain[0].advantage_reason], [1, undefined]);
+});
