@@ -311,6 +311,6 @@ export function advantageNote(flags: number, context: { groupSize?: number; expe
   if (flags & FLAG.singletonNull) notes.push("the only usable reward of its group: no baseline to compare with");
   if (flags & FLAG.dropped) notes.push("zero-variance group dropped: all usable rewards are equal");
   else if (flags & FLAG.zeroVariance && zeroVariance !== "keep") notes.push("zero-variance group: all usable rewards are equal, no signal");
-  if (flags & FLAG.sizeMismatch) notes.push(`group has ${groupSize ?? "another number of"} records, expected ${expected}`);
+  if (flags & FLAG.sizeMismatch) notes.push(`group has ${groupSize === undefined ? "another number of records" : `${groupSize} record${groupSize === 1 ? "" : "s"}`}, expected ${expected}`);
   return notes.length > 0 ? notes.join("; ") : undefined;
 }
