@@ -76,7 +76,6 @@ const MISSING_REFERENCE = 2;
 export class NormalizeCollector {
   private readonly spec: NormalizeSpec;
   private readonly components: ComponentRule[];
-  private readonly specDir: string;
   private readonly groupIds = new Map<string | number, number>();
   private readonly promptIds = new Map<string, number>();
   private groupCount = 0;
@@ -87,11 +86,11 @@ export class NormalizeCollector {
   private readonly lengths: Column[];
   private readonly references = new Column();
   private readonly needsReference: string | undefined;
+  private readonly calibrations = new Map<string, { lengths: Float64Array; rewards: Float64Array }>();
 
   constructor(spec: NormalizeSpec, components: ComponentRule[], specDir: string) {
     this.spec = spec;
     this.components = components;
-    this.specDir = specDir;
     this.perComponent = spec.multi_reward === "normalize_then_sum" ? components.map(() => new Column()) : [];
     this.lengthSources = [];
     for (const step of spec.shaping) {
@@ -99,6 +98,12 @@ export class NormalizeCollector {
     }
     this.lengths = this.lengthSources.map(() => new Column());
     this.needsReference = spec.shaping.find((s) => s.type === "par")?.reference_field;
+    // read calibration files now, so a bad one fails before any scoring
+    for (const step of spec.shaping) {
+      if (step.type === "length_bias" && step.calibration && !this.calibrations.has(step.calibration)) {
+        this.calibrations.set(step.calibration, readCalibration(resolve(specDir, step.calibration)));
+      }
+    }
   }
 
   get size(): number {
@@ -144,7 +149,7 @@ export class NormalizeCollector {
     return id;
   }
 
-  /** Shape and normalize everything collected. Throws (with a message) only when a calibration file cannot be read. */
+  /** Shape and normalize everything collected. */
   finish(): Normalized {
     const spec = this.spec;
     const groups = this.groups.view();
@@ -225,7 +230,7 @@ export class NormalizeCollector {
           break;
         }
         case "length_bias": {
-          const calibration = step.calibration ? readCalibration(resolve(this.specDir, step.calibration)) : undefined;
+          const calibration = step.calibration ? this.calibrations.get(step.calibration) : undefined;
           const direction = step.direction === "auto" ? undefined : step.direction;
           out.set(correctLengthBias(out, lengths!, { direction, calibration }));
           break;

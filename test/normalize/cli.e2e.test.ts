@@ -137,3 +137,24 @@ test("zero_variance keep (the default) writes 0 without a reason; type none need
   const plain = await score({ rewards: { c: { type: "exact" } }, normalize: { type: "none" } }, [{ completion: "x", reference: "x" }]);
   assert.deepEqual([plain[0].advantage, plain[0].advantage_reason], [1, undefined]);
 });
+
+test("length_bias with a calibration file next to the spec; a bad calibration file fails before scoring", async () => {
+  const spec = `rewards: {c: {type: exact}}
+normalize:
+  type: none
+  shaping: [{type: length_bias, calibration: calib.jsonl, length: {field: tokens}}]
+`;
+  // calibration: reward rises with length, f(10) = 0, f(20) = 1, mean f over the batch = 0.5
+  const calib = `{"length": 10, "reward": 0}\n{"length": 20, "reward": 1}\n`;
+  const lines = [`{"completion": "x", "reference": "x", "tokens": 10}`, `{"completion": "x", "reference": "x", "tokens": 20}`].join("\n");
+  const dir = writeFiles({ "spec.yaml": spec, "calib.jsonl": calib, "in.jsonl": lines });
+  const r = await runCli(["score", "--spec", join(dir, "spec.yaml"), join(dir, "in.jsonl")]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(parseJsonl(r.stdout).map((o) => o.shaped_reward), [1.5, 0.5]);
+
+  const bad = writeFiles({ "spec.yaml": spec, "calib.jsonl": `{"length": "long"}\n`, "in.jsonl": lines });
+  const b = await runCli(["score", "--spec", join(bad, "spec.yaml"), join(bad, "in.jsonl")]);
+  assert.equal(b.code, 2);
+  assert.match(b.stderr, /calib\.jsonl line 1: expected \{"length": number, "reward": number\}/);
+  assert.equal(b.stdout, "");
+});
