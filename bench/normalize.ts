@@ -1,18 +1,22 @@
 /**
  * Normalization benchmark: N records in groups of G (default 1,000,000 in groups of 16).
  *  - pure: groupAdvantages over typed arrays, per method (one core, best of 5 runs);
- *  - end to end: `score` with and without a normalize block on a generated JSONL file,
- *    records of a group spread across the file (the CLI in a child process, as a user runs it).
+ *  - end to end: what `rewardsmith score` runs (scoreStream / scoreStreamNormalized from a JSONL
+ *    file to a JSONL file), with and without a normalize block, records of a group spread across
+ *    the file; wall time and this process's CPU time (user + system), which a busy machine
+ *    inflates less than wall time.
  * Usage: node bench/normalize.ts [records] [groupSize] [--no-e2e]
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { groupAdvantages } from "../src/normalize/group.ts";
 import { resolveAdvantageOptions } from "../src/normalize/presets.ts";
 import type { AdvantageChoice } from "../src/normalize/presets.ts";
+import { scoreStreamNormalized } from "../src/spec/normalized.ts";
+import { loadSpec } from "../src/spec/parse.ts";
+import { Scorer } from "../src/spec/scorer.ts";
+import { scoreStream } from "../src/spec/stream.ts";
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const N = Number(args[0] ?? 1_000_000);
@@ -59,7 +63,6 @@ console.log("| method | records | group size | time | records/s |\n| --- | ---: 
 console.log(rows.join("\n"));
 
 if (e2e) {
-  const root = fileURLToPath(new URL("..", import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), "rewardsmith-bench-"));
   try {
     const input = join(dir, "in.jsonl");
@@ -75,13 +78,21 @@ if (e2e) {
     writeFileSync(join(dir, "plain.yaml"), base);
     writeFileSync(join(dir, "grpo.yaml"), `${base}normalize: {type: grpo, preset: verl, group_size: ${G}}\n`);
     console.log(`\n## end to end: rewardsmith score (${N.toLocaleString("en-US")} records, ${(statSync(input).size / 1e6).toFixed(0)} MB, groups spread over the file)\n`);
-    console.log("| spec | wall time | records/s |\n| --- | ---: | ---: |");
+    console.log("| spec | wall time | CPU time | records/s (wall) |\n| --- | ---: | ---: | ---: |");
     for (const spec of ["plain.yaml", "grpo.yaml"]) {
+      const scorer = new Scorer(loadSpec(join(dir, spec)));
+      const output = createWriteStream(join(dir, "out.jsonl"));
+      const cpu = process.cpuUsage();
       const t = performance.now();
-      const r = spawnSync(process.execPath, [join(root, "bin", "rewardsmith.js"), "score", "--spec", join(dir, spec), input, "--out", join(dir, "out.jsonl"), "--quiet"], { stdio: ["ignore", "ignore", "inherit"] });
+      const run = scorer.spec.normalize ? scoreStreamNormalized : scoreStream;
+      const summary = await run(scorer, createReadStream(input, { highWaterMark: 1 << 20 }), output);
+      await new Promise<void>((resolve) => output.end(resolve));
       const s = (performance.now() - t) / 1000;
-      if (r.status !== 0) throw new Error(`score failed (${r.status})`);
-      console.log(`| ${spec === "plain.yaml" ? "exact, no normalize" : "exact + normalize grpo (verl)"} | ${s.toFixed(2)} s | ${Math.round(N / s).toLocaleString("en-US")} |`);
+      const used = process.cpuUsage(cpu);
+      await scorer.close();
+      if (summary.records !== N) throw new Error(`scored ${summary.records} records, expected ${N}`);
+      const label = spec === "plain.yaml" ? "exact, no normalize" : "exact + normalize grpo (verl)";
+      console.log(`| ${label} | ${s.toFixed(2)} s | ${((used.user + used.system) / 1e6).toFixed(2)} s | ${Math.round(N / s).toLocaleString("en-US")} |`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
