@@ -20,3 +20,29 @@ export { type Progress, scoreStream, StreamIoError, type StreamOptions, type Sum
 
 export { tokenF1 } from "./verifiers/text/f1.ts";
 export { overlongPenalty } from "./verifiers/format/length.ts";
+
+// --- normalization, shaping, ensembles, step rewards, win rates (issue 5; docs/normalize.md) ---
+export { type EnsembleMethod, type EnsembleResult, type EnsembleSpec, cvar, ENSEMBLE_METHODS, ensembleReward } from "./combine/ensemble.ts";
+export {
+  type AdvantageMethod,
+  type AdvantageOptions,
+  type AdvantageResult,
+  advantageNote,
+  batchStatistics,
+  centredRanks,
+  FLAG as ADVANTAGE_FLAG,
+  type GroupStats,
+  groupAdvantages,
+  groupMoments,
+  type SingletonRule,
+  type StdKind,
+  whiten,
+  type ZeroVarianceRule,
+} from "./normalize/group.ts";
+export { type AdvantageChoice, type Preset, PRESETS, presetsFor, resolveAdvantageOptions } from "./normalize/presets.ts";
+export { clip, COSINE_DEFAULTS, type CosineLength, correctLengthBias, cosineLengthReward, isotonicFit, preferenceAsReward } from "./normalize/shaping.ts";
+export { aggregateSteps, discountedReturns, firstErrorIndex, gatedStepReward, minFormReturns, STEP_AGGREGATES, type StepAggregate } from "./normalize/steps.ts";
+export { type Compare, type PairOutcome, roundRobin, singleElimination, type Tournament, winRates } from "./normalize/winrate.ts";
+export type { NormalizeSpec, ShapingStep } from "./normalize/spec.ts";
+export { type Normalized, NormalizeCollector, type NormalizeSummary } from "./normalize/batch.ts";
+export { normalizeRecords, type NormalizedStreamOptions, scoreStreamNormalized } from "./spec/normalized.ts";

@@ -41,5 +41,10 @@ export function formatSummary(s: Summary): string {
     `  ok ${fmt(s.ok)} · unscorable ${fmt(s.unscorable)} · error ${fmt(s.error)}`,
   ];
   if (s.reward) lines.push(`  reward mean ${fmt(s.reward.mean)} · min ${fmt(s.reward.min)} · max ${fmt(s.reward.max)}`);
+  if (s.normalize) {
+    const n = s.normalize;
+    lines.push(`  normalize ${n.method}: ${fmt(n.withAdvantage)} advantages · ${fmt(n.groups)} groups · ${fmt(n.singletonGroups)} of one · ${fmt(n.zeroVarianceGroups)} zero-variance`);
+    if (n.sizeMismatchGroups > 0) lines.push(`  ${fmt(n.sizeMismatchGroups)} groups of unexpected size (sizes: ${n.sizeMismatches.slice(0, 10).map((m) => m.size).join(", ")}${n.sizeMismatchGroups > 10 ? ", ..." : ""})`);
+  }
   return lines.join("\n") + "\n";
 }

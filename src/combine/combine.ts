@@ -1,4 +1,5 @@
 import type { RewardResult, Status } from "../core/types.ts";
+import { type EnsembleSpec, ensembleReward } from "./ensemble.ts";
 import { compileFormula } from "./formula.ts";
 
 /** What happens to a component whose status is not ok: fail the record, count it as 0, or leave it out. */
@@ -9,7 +10,8 @@ export type Aggregate = "weighted_sum" | "min" | "max" | "product";
 export type CombineSpec =
   | { type: Aggregate }
   | { type: "gate"; gates: Record<string, number>; floor: number; then: Aggregate }
-  | { type: "formula"; formula: string };
+  | { type: "formula"; formula: string }
+  | ({ type: "ensemble" } & EnsembleSpec);
 
 export interface ComponentPolicy {
   name: string;
@@ -22,6 +24,8 @@ export interface Combined {
   reward: number | null;
   status: Status;
   reason?: string;
+  /** Ensembles: population std of the members' rewards. */
+  disagreement?: number;
 }
 
 /** Combines one record's component results (given in component order) into its reward. */
@@ -38,7 +42,7 @@ const SKIP = Symbol("skip");
 export function createCombiner(spec: CombineSpec, components: readonly ComponentPolicy[]): Combiner {
   const names = components.map((c) => c.name);
   const weights = components.map((c) => c.weight);
-  const aggregate = spec.type === "gate" ? spec.then : spec.type === "formula" ? undefined : spec.type;
+  const aggregate = spec.type === "gate" ? spec.then : spec.type === "formula" || spec.type === "ensemble" ? undefined : spec.type;
   const gateIndex = spec.type === "gate" ? Object.entries(spec.gates).map(([n, t]) => [names.indexOf(n), t] as const) : [];
   const isGate = names.map((n) => spec.type === "gate" && n in spec.gates);
   const formula = spec.type === "formula" ? compileFormula(spec.formula, names) : undefined;
@@ -92,6 +96,11 @@ export function createCombiner(spec: CombineSpec, components: readonly Component
         if (spec.type === "gate" && gateIndex.length === n) return { reward: 1, status: "ok" };
         const worst = results.some((r) => r.status === "error") ? "error" : "unscorable";
         return { reward: null, status: worst, reason: `every component was skipped: ${results.map((r, i) => `${names[i]}: ${r.reason ?? r.status}`).join("; ")}` };
+      }
+      if (spec.type === "ensemble") {
+        const e = ensembleReward(picked.map(([v]) => v), spec);
+        if (!Number.isFinite(e.reward)) return { reward: null, status: "error", reason: `combined reward is not a finite number (${e.reward})` };
+        return { reward: e.reward, status: "ok", disagreement: e.disagreement };
       }
       reward = aggregateValues(aggregate!, picked);
     }

@@ -70,7 +70,14 @@ export interface OutputRecord {
   status: Status;
   reason?: string;
   components?: Record<string, ComponentResult>;
+  /** The reward after the spec's shaping steps (present when the spec shapes rewards). */
+  shaped_reward?: number | null;
+  /** Present when the spec normalizes; null when the record has no advantage. */
   advantage?: number | null;
+  /** Why the advantage is null, or what is unusual about its group (zero variance, unexpected size). */
+  advantage_reason?: string;
+  /** Ensembles: the std of the component rewards, a measure of how much the ensemble disagrees. */
+  disagreement?: number;
   steps?: Step[];
   segments?: Segment[];
 }

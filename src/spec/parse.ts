@@ -2,9 +2,11 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import type { CombineSpec } from "../combine/combine.ts";
+import { ENSEMBLE_METHODS, type EnsembleMethod } from "../combine/ensemble.ts";
 import { compileFormula, FormulaError } from "../combine/formula.ts";
 import { errorMessage, SpecError, type SpecIssue } from "../core/errors.ts";
 import type { RewardRegistry } from "../core/registry.ts";
+import { type NormalizeSpec, normalizeSchema } from "../normalize/spec.ts";
 import { defaultRegistry } from "./builtins.ts";
 import { preview, toSpecIssues } from "./issues.ts";
 import { COMMON_KEYS, REWARD_NAME, rewardCommonSchema, specDocumentSchema } from "./schema.ts";
@@ -89,21 +91,33 @@ export function parseSpec(document: unknown, options: ParseOptions = {}): Spec {
   if (combine?.type === "formula" && rewards.some((r) => r.onError === "skip" || r.onUnscorable === "skip")) {
     issues.push({ path: "combine.formula", message: "a formula needs every value it names: on_error/on_unscorable \"skip\" cannot be used with it (use \"zero\" or \"propagate\")" });
   }
-  if (doc.normalize !== undefined) {
-    issues.push({ path: "normalize", message: "normalization (group advantages) is not supported by this version yet; remove the normalize block" });
+  if (combine?.type === "ensemble") {
+    for (const r of rewards) if (r.weight !== 1) issues.push({ path: `rewards.${r.name}.weight`, message: `ensemble members are equally weighted: expected no weight (or 1), found ${r.weight}` });
   }
+  const normalize = doc.normalize === undefined ? undefined : parseNormalize(doc.normalize, issues);
   if (issues.length > 0) throw new SpecError(file, issues);
-  return { file, dir, fields: doc.fields ?? {}, rewards, combine: combine! };
+  const spec: Spec = { file, dir, fields: doc.fields ?? {}, rewards, combine: combine! };
+  if (normalize) spec.normalize = normalize;
+  return spec;
+}
+
+/** `normalize: grpo` is short for `normalize: {type: grpo}`. */
+function parseNormalize(raw: unknown, issues: SpecIssue[]): NormalizeSpec | undefined {
+  const value = typeof raw === "string" ? { type: raw } : raw;
+  const parsed = normalizeSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  issues.push(...toSpecIssues(parsed.error, value, ["normalize"]));
+  return undefined;
 }
 
 const AGGREGATES = ["weighted_sum", "min", "max", "product"] as const;
-const COMBINE_TYPES = [...AGGREGATES, "gate", "formula"];
+const COMBINE_TYPES = [...AGGREGATES, "gate", "formula", "ensemble"];
 
 function parseCombine(raw: unknown, names: string[], issues: SpecIssue[]): CombineSpec | undefined {
   if (raw === undefined) return { type: "weighted_sum" };
   if (typeof raw === "string") {
     if ((AGGREGATES as readonly string[]).includes(raw)) return { type: raw as (typeof AGGREGATES)[number] };
-    const hint = raw === "gate" || raw === "formula" ? ` ("${raw}" needs options: write it as a mapping)` : "";
+    const hint = raw === "gate" || raw === "formula" || raw === "ensemble" ? ` ("${raw}" needs options: write it as a mapping)` : "";
     issues.push({ path: "combine", message: `expected one of ${COMBINE_TYPES.join(", ")}, found ${preview(raw)}${hint}` });
     return undefined;
   }
@@ -113,7 +127,7 @@ function parseCombine(raw: unknown, names: string[], issues: SpecIssue[]): Combi
   }
   const obj = raw as Record<string, unknown>;
   const type = obj.type ?? ("formula" in obj ? "formula" : undefined);
-  const allowed: Record<string, string[]> = { gate: ["type", "gates", "floor", "then"], formula: ["type", "formula"] };
+  const allowed: Record<string, string[]> = { gate: ["type", "gates", "floor", "then"], formula: ["type", "formula"], ensemble: ["type", "method", "lambda", "alpha"] };
   const unknownKeys = Object.keys(obj).filter((k) => !(allowed[String(type)] ?? ["type"]).includes(k));
   for (const k of unknownKeys) issues.push({ path: `combine.${k}`, message: "unknown option (not allowed here)" });
   if (typeof type !== "string" || !COMBINE_TYPES.includes(type)) {
@@ -121,6 +135,7 @@ function parseCombine(raw: unknown, names: string[], issues: SpecIssue[]): Combi
     return undefined;
   }
   if ((AGGREGATES as readonly string[]).includes(type)) return { type: type as (typeof AGGREGATES)[number] };
+  if (type === "ensemble") return parseEnsemble(obj, issues);
   if (type === "formula") {
     if (typeof obj.formula !== "string" || obj.formula.trim() === "") {
       issues.push({ path: "combine.formula", message: `expected an expression over reward names, found ${preview(obj.formula)}` });
@@ -158,4 +173,26 @@ function parseCombine(raw: unknown, names: string[], issues: SpecIssue[]): Combi
   }
   if (issues.length > before) return undefined;
   return { type: "gate", gates: parsedGates, floor: floor as number, then: then as (typeof AGGREGATES)[number] };
+}
+
+function parseEnsemble(obj: Record<string, unknown>, issues: SpecIssue[]): CombineSpec | undefined {
+  const before = issues.length;
+  const method = obj.method;
+  if (typeof method !== "string" || !(ENSEMBLE_METHODS as readonly string[]).includes(method)) {
+    issues.push({ path: "combine.method", message: `expected one of ${ENSEMBLE_METHODS.join(", ")}, found ${preview(method)}` });
+    return undefined;
+  }
+  const spec: CombineSpec = { type: "ensemble", method: method as EnsembleMethod };
+  if (obj.lambda !== undefined) {
+    if (method !== "mean_minus_std" && method !== "mean_min") issues.push({ path: "combine.lambda", message: `only mean_minus_std and mean_min take lambda, found it with ${method}` });
+    else if (typeof obj.lambda !== "number" || !Number.isFinite(obj.lambda) || obj.lambda < 0 || (method === "mean_min" && obj.lambda > 1)) {
+      issues.push({ path: "combine.lambda", message: `expected a number ${method === "mean_min" ? "in [0, 1]" : ">= 0"}, found ${preview(obj.lambda)}` });
+    } else spec.lambda = obj.lambda;
+  }
+  if (obj.alpha !== undefined) {
+    if (method !== "cvar") issues.push({ path: "combine.alpha", message: `only cvar takes alpha, found it with ${method}` });
+    else if (typeof obj.alpha !== "number" || !(obj.alpha > 0 && obj.alpha <= 1)) issues.push({ path: "combine.alpha", message: `expected a number in (0, 1], found ${preview(obj.alpha)}` });
+    else spec.alpha = obj.alpha;
+  }
+  return issues.length > before ? undefined : spec;
 }

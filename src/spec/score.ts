@@ -1,5 +1,6 @@
 import type { RewardRegistry } from "../core/registry.ts";
 import type { OutputRecord } from "../core/types.ts";
+import { normalizeRecords } from "./normalized.ts";
 import { loadSpec, parseSpec } from "./parse.ts";
 import { Scorer } from "./scorer.ts";
 import type { Spec } from "./spec.ts";
@@ -22,11 +23,13 @@ export function createScorer(source: SpecSource, registry?: RewardRegistry): Sco
   return new Scorer(resolveSpec(source, registry), registry);
 }
 
-/** Score records with a spec in one call: one output record per input record, in order. */
+/** Score records with a spec in one call: one output record per input record, in order (with advantages when the spec normalizes). */
 export async function score(source: SpecSource, records: readonly unknown[], registry?: RewardRegistry): Promise<OutputRecord[]> {
   const scorer = createScorer(source, registry);
   try {
-    return await scorer.scoreRecords(records);
+    const out = await scorer.scoreRecords(records);
+    if (scorer.spec.normalize) normalizeRecords(scorer.spec, records, out);
+    return out;
   } finally {
     await scorer.close();
   }

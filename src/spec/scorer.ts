@@ -71,6 +71,7 @@ export class Scorer {
       const c = this.combiner(row);
       const rec: OutputRecord = { id: samples[i].id ?? null, reward: c.reward, status: c.status };
       if (c.reason !== undefined) rec.reason = c.reason;
+      if (c.disagreement !== undefined) rec.disagreement = c.disagreement;
       rec.components = components;
       if (n === 1) {
         const only = row[0];

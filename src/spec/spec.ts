@@ -1,4 +1,5 @@
 import type { CombineSpec, NonOkPolicy } from "../combine/combine.ts";
+import type { NormalizeSpec } from "../normalize/spec.ts";
 import type { FieldName } from "./schema.ts";
 
 /** One reward of a validated spec. `options` has passed the reward type's own schema. */
@@ -20,4 +21,6 @@ export interface Spec {
   fields: Partial<Record<FieldName, string>>;
   rewards: RewardSpec[];
   combine: CombineSpec;
+  /** Group advantages and reward shaping over the whole input (docs/normalize.md). */
+  normalize?: NormalizeSpec;
 }

@@ -2,6 +2,7 @@ import type { Readable, Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { errorMessage } from "../core/errors.ts";
 import type { OutputRecord } from "../core/types.ts";
+import type { NormalizeSummary } from "../normalize/batch.ts";
 import { errorRecord, type Scorer } from "./scorer.ts";
 
 export interface StreamOptions {
@@ -11,6 +12,11 @@ export interface StreamOptions {
   concurrency?: number;
   /** Called after each batch is written. */
   onProgress?(progress: Progress): void;
+  /**
+   * Called for each batch in input order, before it is written: the parsed input lines
+   * (undefined for lines that are empty or not JSON) and their output records.
+   */
+  onScored?(inputs: readonly unknown[], records: readonly OutputRecord[]): void;
 }
 
 export interface Progress {
@@ -27,6 +33,8 @@ export interface Summary {
   reward: { mean: number; min: number; max: number } | null;
   wallSeconds: number;
   recordsPerSecond: number;
+  /** Present when the spec normalizes. */
+  normalize?: NormalizeSummary;
 }
 
 /** Input or output failed (not a bad record: those become error records). */
@@ -44,7 +52,7 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const started = performance.now();
   const stats = new SummaryBuilder();
-  const inFlight: Array<Promise<string>> = [];
+  const inFlight: Array<Promise<ScoredBatch>> = [];
   let bytesRead = 0;
   let lineNo = 0;
   let batch: string[] = [];
@@ -56,7 +64,13 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
     if (outputError) throw new StreamIoError(`cannot write the output: ${outputError.message}`);
   };
   const flushOne = async () => {
-    const text = await inFlight.shift()!;
+    const scored = await inFlight.shift()!;
+    options.onScored?.(scored.inputs, scored.records);
+    let text = "";
+    for (const rec of scored.records) {
+      stats.add(rec);
+      text += JSON.stringify(rec) + "\n";
+    }
     checkOutput();
     if (!output.write(text)) await drained(output);
     checkOutput();
@@ -64,7 +78,7 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
   };
   const dispatch = async () => {
     if (batch.length === 0) return;
-    inFlight.push(scoreLines(scorer, batch, batchStart, stats));
+    inFlight.push(scoreLines(scorer, batch, batchStart));
     batch = [];
     batchStart = lineNo + 1;
     if (inFlight.length >= concurrency) await flushOne();
@@ -100,8 +114,14 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
   return stats.build(wallSeconds);
 }
 
-async function scoreLines(scorer: Scorer, lines: string[], firstLine: number, stats: SummaryBuilder): Promise<string> {
+interface ScoredBatch {
+  inputs: unknown[];
+  records: OutputRecord[];
+}
+
+async function scoreLines(scorer: Scorer, lines: string[], firstLine: number): Promise<ScoredBatch> {
   const out = new Array<OutputRecord>(lines.length);
+  const inputs = new Array<unknown>(lines.length);
   const raws: unknown[] = [];
   const where: number[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -111,7 +131,9 @@ async function scoreLines(scorer: Scorer, lines: string[], firstLine: number, st
       continue;
     }
     try {
-      raws.push(JSON.parse(line));
+      const raw = JSON.parse(line);
+      inputs[i] = raw;
+      raws.push(raw);
       where.push(i);
     } catch (err) {
       out[i] = errorRecord(null, `line ${firstLine + i}: invalid JSON (${errorMessage(err)})`);
@@ -119,12 +141,7 @@ async function scoreLines(scorer: Scorer, lines: string[], firstLine: number, st
   }
   const scored = await scorer.scoreRecords(raws);
   for (let k = 0; k < where.length; k++) out[where[k]] = scored[k];
-  let text = "";
-  for (const rec of out) {
-    stats.add(rec);
-    text += JSON.stringify(rec) + "\n";
-  }
-  return text;
+  return { inputs, records: out };
 }
 
 export class SummaryBuilder {

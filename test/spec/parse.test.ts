@@ -37,7 +37,7 @@ test("spec: errors name the path, what was expected and what was found", () => {
 test("spec: several problems are reported together", () => {
   const issues = specIssues({ rewards: { a: { type: "regex" }, b: { type: "exact", weight: "x" } }, combine: "avg" });
   assert.equal(issues.length, 3);
-  assert.match(issues[2], /^combine: expected one of weighted_sum, min, max, product, gate, formula, found "avg"/);
+  assert.match(issues[2], /^combine: expected one of weighted_sum, min, max, product, gate, formula, ensemble, found "avg"/);
 });
 
 test("spec: combine forms", () => {
@@ -53,8 +53,10 @@ test("spec: combine forms", () => {
   assert.match(specIssues({ rewards: { a: { type: "exact", on_error: "skip" } }, combine: { formula: "a" } })[0], /^combine.formula: a formula needs every value/);
 });
 
-test("spec: normalize is refused with a clear message until it is supported", () => {
-  assert.match(specIssues({ rewards: { a: { type: "exact" } }, normalize: { type: "grpo" } })[0], /^normalize: normalization .* not supported/);
+test("spec: a bad normalize block names the path", () => {
+  assert.deepEqual(specIssues({ rewards: { a: { type: "exact" } }, normalize: { type: "nope" } }), [
+    'normalize.type: expected one of "grpo", "dr_grpo", "rloo", "reinforce_baseline", "rank", "batch", "none", found "nope"',
+  ]);
 });
 
 test("spec: field renames must name contract fields", () => {

@@ -4,6 +4,7 @@ import type { Readable, Writable } from "node:stream";
 import { UsageError } from "../../core/errors.ts";
 import { Scorer } from "../../spec/scorer.ts";
 import { loadSpec } from "../../spec/parse.ts";
+import { scoreStreamNormalized } from "../../spec/normalized.ts";
 import { scoreStream, StreamIoError } from "../../spec/stream.ts";
 import { parseCommandArgs, positiveInt } from "../args.ts";
 import { formatSummary, ProgressLine } from "../progress.ts";
@@ -12,6 +13,8 @@ export const scoreHelp = `rewardsmith score --spec <file> <input.jsonl | -> [opt
 
 Score a JSONL file of rollouts with a reward spec. Writes one JSON result per input line,
 in input order (also for lines that are not valid JSON), and a summary on stderr.
+With a normalize block in the spec, each record also gets "advantage" (group advantages over
+the whole file: the output is written after all input has been scored; see docs/normalize.md).
 
 Options:
   --spec <file>        reward spec (YAML or JSON)                      (required)
@@ -68,7 +71,8 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const scorer = new Scorer(spec);
   const progress = !values.quiet && process.stderr.isTTY ? new ProgressLine(process.stderr, totalBytes) : undefined;
   try {
-    const summary = await scoreStream(scorer, input, output, { concurrency, batchSize, onProgress: (p) => progress?.update(p) });
+    const run = spec.normalize ? scoreStreamNormalized : scoreStream;
+    const summary = await run(scorer, input, output, { concurrency, batchSize, onProgress: (p) => progress?.update(p) });
     progress?.clear();
     if (output !== process.stdout) await new Promise<void>((resolve, reject) => output.end((err?: Error | null) => (err ? reject(new StreamIoError(`cannot write the output: ${err.message}`)) : resolve())));
     if (!values.quiet) process.stderr.write(formatSummary(summary));

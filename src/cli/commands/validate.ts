@@ -18,7 +18,10 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const spec = loadSpec(values.spec);
   await new Scorer(spec).close();
   const rewards = spec.rewards.map((r) => `  ${r.name}: ${r.type} (weight ${r.weight}, on_error ${r.onError}, on_unscorable ${r.onUnscorable})`);
-  const combine = spec.combine.type === "formula" ? `formula ${spec.combine.formula}` : spec.combine.type;
-  process.stdout.write(`${values.spec}: valid\nrewards:\n${rewards.join("\n")}\ncombine: ${combine}\n`);
+  const c = spec.combine;
+  const combine = c.type === "formula" ? `formula ${c.formula}` : c.type === "ensemble" ? `ensemble ${c.method}${c.lambda !== undefined ? ` lambda ${c.lambda}` : ""}${c.alpha !== undefined ? ` alpha ${c.alpha}` : ""}` : c.type;
+  const n = spec.normalize;
+  const normalize = n ? `normalize: ${n.type}${n.preset ? ` (${n.preset})` : ""}, group by ${n.group_by}, ${n.multi_reward}${n.shaping.length > 0 ? `, shaping ${n.shaping.map((s) => s.type).join(" > ")}` : ""}\n` : "";
+  process.stdout.write(`${values.spec}: valid\nrewards:\n${rewards.join("\n")}\ncombine: ${combine}\n${normalize}`);
   return 0;
 }
