@@ -41,5 +41,6 @@ export function formatSummary(s: Summary): string {
     `  ok ${fmt(s.ok)} · unscorable ${fmt(s.unscorable)} · error ${fmt(s.error)}`,
   ];
   if (s.reward) lines.push(`  reward mean ${fmt(s.reward.mean)} · min ${fmt(s.reward.min)} · max ${fmt(s.reward.max)}`);
+  if (s.rewards) lines.push(`  ${Object.entries(s.rewards).map(([k, v]) => `${k} ${fmt(v)}`).join(" · ")}`);
   return lines.join("\n") + "\n";
 }

@@ -1,4 +1,5 @@
 import { RewardRegistry } from "../core/registry.ts";
+import { judgeRewardType } from "../judges/type.ts";
 import { jsonReward } from "../verifiers/format/json.ts";
 import { lengthRewardType } from "../verifiers/format/length.ts";
 import { tagsReward } from "../verifiers/format/tags.ts";
@@ -16,7 +17,8 @@ export function builtinRegistry(): RewardRegistry {
     .register(f1Reward)
     .register(jsonReward)
     .register(lengthRewardType)
-    .register(tagsReward);
+    .register(tagsReward)
+    .register(judgeRewardType);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */

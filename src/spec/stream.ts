@@ -28,6 +28,8 @@ export interface Summary {
   reward: { mean: number; min: number; max: number } | null;
   wallSeconds: number;
   recordsPerSecond: number;
+  /** Run totals reported by the rewards (`<reward>.<metric>`: judge requests, cache hits, tokens ...). */
+  rewards?: Record<string, number>;
 }
 
 /** Input or output failed (not a bad record: those become error records). */
@@ -98,7 +100,10 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
   await dispatch();
   while (inFlight.length > 0) await flushOne();
   const wallSeconds = (performance.now() - started) / 1000;
-  return stats.build(wallSeconds);
+  const summary = stats.build(wallSeconds);
+  const totals = scorer.summary();
+  if (Object.keys(totals).length > 0) summary.rewards = totals;
+  return summary;
 }
 
 async function scoreLines(scorer: Scorer, lines: string[], firstLine: number, stats: SummaryBuilder): Promise<string> {
