@@ -214,7 +214,7 @@ export class Judge implements Reward {
     if (!verdict.ok) throw new VerdictError(verdict.reason);
     const decision: Decision = { value: verdict.value, reason: verdict.reason };
     if (this.o.logprobs && typeof verdict.value === "number") {
-      const weighted = reply.logprobs && verdict.offset !== undefined ? weightedScore(reply.text, verdict.offset, reply.logprobs, this.o.scale) : { ok: false as const, reason: "the endpoint returned no logprobs" };
+      const weighted = reply.logprobs && verdict.offset !== undefined ? weightedScore(reply.text, verdict.offset, verdict.value, reply.logprobs, this.o.scale) : { ok: false as const, reason: "the endpoint returned no logprobs" };
       if (weighted.ok) {
         decision.value = weighted.score;
         decision.note = `logprob-weighted score ${round(weighted.score)} (sampled ${verdict.value}, mass ${round(weighted.mass)})`;

@@ -5,10 +5,16 @@ export type Weighted = { ok: true; score: number; mass: number } | { ok: false; 
 /**
  * G-Eval style score: the expected value of the score over the alternatives the judge considered
  * at the score token, `sum p(v) * v / sum p(v)` over the top logprobs that are scale values.
- * `offset` is where the verdict's score starts in the reply text. Works when each scale value is
+ * `offset` is where the verdict's score (`sampled`) starts in the reply text. Works when each scale value is
  * one token (true for small integers in common tokenizers); otherwise says why it cannot.
  */
-export function weightedScore(text: string, offset: number, tokens: readonly TokenLogprob[], scale: { min: number; max: number }): Weighted {
+export function weightedScore(
+  text: string,
+  offset: number,
+  sampled: number,
+  tokens: readonly TokenLogprob[],
+  scale: { min: number; max: number },
+): Weighted {
   let pos = 0;
   let at: TokenLogprob | undefined;
   for (const t of tokens) {
@@ -26,7 +32,7 @@ export function weightedScore(text: string, offset: number, tokens: readonly Tok
     const v = Number(s);
     return v >= scale.min && v <= scale.max ? v : undefined;
   };
-  if (value(at.token) === undefined) return { ok: false, reason: `the score token ${JSON.stringify(at.token)} is not a whole scale value` };
+  if (value(at.token) !== sampled) return { ok: false, reason: `the score token ${JSON.stringify(at.token)} does not spell the whole score ${sampled}` };
   const seen = new Map<string, number>();
   for (const alt of [at, ...(at.top_logprobs ?? [])]) if (!seen.has(alt.token)) seen.set(alt.token, alt.logprob);
   let mass = 0;
