@@ -29,9 +29,9 @@ export class CircuitBreaker {
     return `circuit open after ${this.failures} consecutive failed requests (last: ${this.lastError})${this.trialInFlight ? "; a trial request is in flight" : `; next try in ${wait} s`}`;
   }
 
-  /** Whether a request that is retrying should stop because the circuit opened meanwhile. */
+  /** Whether requests are being refused now (open, or half-open with the trial in flight); claims nothing. */
   isOpen(): boolean {
-    return this.failures >= this.threshold && !this.trialInFlight;
+    return this.failures >= this.threshold && (Date.now() < this.openUntil || this.trialInFlight);
   }
 
   success(): void {

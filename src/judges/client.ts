@@ -67,9 +67,15 @@ export class ChatClient {
 
   /** Send one chat-completions request; resolves with the reply or rejects with a JudgeRequestError. */
   async complete(body: Record<string, unknown>): Promise<ChatResponse> {
-    const refused = this.breaker.admit();
-    if (refused) throw this.refuse(refused);
+    // Fail fast without queueing when the circuit is open; check again once a slot is free,
+    // so requests queued behind a dying endpoint do not each wait for their own timeout.
+    if (this.breaker.isOpen()) throw this.refuse(this.breaker.admit()!);
     await this.limiter.acquire();
+    const refused = this.breaker.admit();
+    if (refused) {
+      this.limiter.release();
+      throw this.refuse(refused);
+    }
     this.stats.inFlight++;
     if (this.stats.inFlight > this.stats.maxInFlight) this.stats.maxInFlight = this.stats.inFlight;
     try {
