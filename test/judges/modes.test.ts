@@ -137,7 +137,7 @@ test("rubric: weighted share of satisfied criteria, spec criteria or the record'
   assert.deepEqual(out.map((o) => o.reward), [0.75, 1, 0.5, null]);
   const comps = out[0].components!.judge.components!;
   assert.deepEqual(
-    Object.values(comps).map((c) => [c.criterion, c.weight, c.reward]),
+    Object.values(comps).map((c: any) => [c.criterion, c.weight, c.reward]),
     [["mentions Paris", 3, 1], ["mentions Seine", 1, 0]],
   );
   assert.equal(out[3].status, "unscorable");
