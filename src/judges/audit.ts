@@ -152,7 +152,7 @@ export function formatAudit(reports: readonly AuditReport[]): string {
   if (reports.length === 0) return "no judge rewards to audit in this spec\n";
   const out: string[] = [];
   for (const r of reports) {
-    out.push(`judge ${r.reward} (mode ${r.mode}, model ${r.model}): ${r.rows.length} probes x ${r.items} prompts, false positive = reward >= ${r.threshold}`);
+    out.push(`judge reward "${r.reward}" (mode ${r.mode}, model ${r.model}): ${r.rows.length} probes x ${r.items} prompts, false positive = reward >= ${r.threshold}`);
     out.push("", "| probe | false positives | FP rate | errors | stopped by guard |", "|---|---|---|---|---|");
     for (const row of r.rows) {
       out.push(`| ${JSON.stringify(row.probe).replace(/\|/g, "\\|")} | ${row.falsePositives}/${row.judged} | ${pct(row.rate)} | ${row.errors} | ${row.guarded ? "yes" : "no"} |`);
