@@ -1,3 +1,6 @@
+/** Whether a request may go; `trial` marks the one request let through a half-open circuit. */
+export type Admission = { ok: true; trial: boolean } | { ok: false; reason: string };
+
 /**
  * A circuit breaker: after `threshold` consecutive failed requests the endpoint is considered down
  * and requests fail at once for `cooldownMs`; then one trial request is let through (half-open),
@@ -10,23 +13,10 @@ export class CircuitBreaker {
   private openUntil = 0;
   private trialInFlight = false;
   private lastError = "";
-  opened = 0;
 
   constructor(threshold: number, cooldownMs: number) {
     this.threshold = threshold;
     this.cooldownMs = cooldownMs;
-  }
-
-  /** Undefined when a request may go; otherwise why it may not. Claims the trial slot when half-open. */
-  admit(): string | undefined {
-    if (this.failures < this.threshold) return undefined;
-    const now = Date.now();
-    if (now >= this.openUntil && !this.trialInFlight) {
-      this.trialInFlight = true;
-      return undefined;
-    }
-    const wait = Math.max(0, Math.ceil((this.openUntil - now) / 1000));
-    return `circuit open after ${this.failures} consecutive failed requests (last: ${this.lastError})${this.trialInFlight ? "; a trial request is in flight" : `; next try in ${wait} s`}`;
   }
 
   /** Whether requests are being refused now (open, or half-open with the trial in flight); claims nothing. */
@@ -34,18 +24,32 @@ export class CircuitBreaker {
     return this.failures >= this.threshold && (Date.now() < this.openUntil || this.trialInFlight);
   }
 
-  success(): void {
-    this.failures = 0;
-    this.trialInFlight = false;
+  /** Why requests are refused now, or undefined when one may go; claims nothing. */
+  refusal(): string | undefined {
+    if (!this.isOpen()) return undefined;
+    const next = this.trialInFlight ? "a trial request is in flight" : `next try in ${Math.max(0, Math.ceil((this.openUntil - Date.now()) / 1000))} s`;
+    return `circuit open after ${this.failures} consecutive failed requests (last: ${this.lastError}); ${next}`;
   }
 
-  failure(reason: string): void {
+  /** Let a request go, claiming the trial slot when half-open, or say why not. */
+  admit(): Admission {
+    const reason = this.refusal();
+    if (reason !== undefined) return { ok: false, reason };
+    if (this.failures < this.threshold) return { ok: true, trial: false };
+    this.trialInFlight = true;
+    return { ok: true, trial: true };
+  }
+
+  success(trial: boolean): void {
+    this.failures = 0;
+    if (trial) this.trialInFlight = false;
+  }
+
+  failure(reason: string, trial: boolean): void {
     this.lastError = reason;
     this.failures++;
-    if (this.failures >= this.threshold && (this.trialInFlight || this.failures === this.threshold)) {
-      this.openUntil = Date.now() + this.cooldownMs;
-      this.opened++;
-    }
-    this.trialInFlight = false;
+    if (trial) this.trialInFlight = false;
+    // Open when the threshold is first reached, and again when the trial of a half-open circuit fails.
+    if (trial || this.failures === this.threshold) this.openUntil = Date.now() + this.cooldownMs;
   }
 }

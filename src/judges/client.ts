@@ -69,17 +69,18 @@ export class ChatClient {
   async complete(body: Record<string, unknown>): Promise<ChatResponse> {
     // Fail fast without queueing when the circuit is open; check again once a slot is free,
     // so requests queued behind a dying endpoint do not each wait for their own timeout.
-    if (this.breaker.isOpen()) throw this.refuse(this.breaker.admit()!);
+    const early = this.breaker.refusal();
+    if (early !== undefined) throw this.refuse(early);
     await this.limiter.acquire();
-    const refused = this.breaker.admit();
-    if (refused) {
+    const admission = this.breaker.admit();
+    if (!admission.ok) {
       this.limiter.release();
-      throw this.refuse(refused);
+      throw this.refuse(admission.reason);
     }
     this.stats.inFlight++;
     if (this.stats.inFlight > this.stats.maxInFlight) this.stats.maxInFlight = this.stats.inFlight;
     try {
-      return await this.withRetries(body);
+      return await this.withRetries(body, admission.trial);
     } finally {
       this.stats.inFlight--;
       this.limiter.release();
@@ -91,13 +92,13 @@ export class ChatClient {
     return new JudgeRequestError(`judge endpoint ${this.config.baseUrl} unavailable: ${reason}`);
   }
 
-  private async withRetries(body: Record<string, unknown>): Promise<ChatResponse> {
+  private async withRetries(body: Record<string, unknown>, trial: boolean): Promise<ChatResponse> {
     let payload = this.structured ? body : withoutResponseFormat(body);
     let last = "";
     for (let attempt = 0; ; attempt++) {
       const result = await this.attempt(payload);
       if (result.response) {
-        this.breaker.success();
+        this.breaker.success(trial);
         return result.response;
       }
       last = result.error!;
@@ -108,12 +109,12 @@ export class ChatClient {
         continue;
       }
       if (!result.retryable || attempt >= this.config.retries) break;
-      if (this.breaker.isOpen()) break;
+      if (trial || this.breaker.isOpen()) break;
       this.stats.retries++;
       const backoff = this.config.backoffMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
       await sleep(Math.max(backoff, result.retryAfterMs ?? 0));
     }
-    this.breaker.failure(last);
+    this.breaker.failure(last, trial);
     this.stats.failures++;
     const tries = this.config.retries > 0 ? ` (after ${this.config.retries} retries)` : "";
     throw new JudgeRequestError(`judge request to ${this.url} failed${tries}: ${last}`);

@@ -109,7 +109,7 @@ export class Judge implements Reward {
 
   private async scoreOne(sample: Sample): Promise<RewardResult> {
     const completion = completionText(sample.completion);
-    const reference = referenceText(sample.reference);
+    const reference = referenceText(withoutCriteria(sample.reference));
     if (this.o.mode === "reference" && reference === undefined) return unscorable("mode reference needs a reference answer");
     let criteria: Criterion[] | undefined;
     if (this.o.mode === "rubric" || this.o.mode === "principle") {
@@ -260,6 +260,14 @@ export class Judge implements Reward {
     if (key) this.cache?.put(key, reply);
     return reply;
   }
+}
+
+/** The reference without the rubric/principles a record may carry in it: those are judged one by one, not shown as the answer. */
+function withoutCriteria(reference: unknown): unknown {
+  if (!reference || typeof reference !== "object" || Array.isArray(reference)) return reference;
+  if (!("rubric" in reference) && !("principles" in reference)) return reference;
+  const { rubric: _r, principles: _p, ...rest } = reference as Record<string, unknown>;
+  return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
 function describe(d: Decision): string | undefined {

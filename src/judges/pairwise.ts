@@ -47,7 +47,7 @@ export async function scorePairwise(samples: readonly Sample[], judge: PairwiseJ
     if (members) members.push(i);
     else groups.set(key, [i]);
   }
-  const labels = samples.map((s, i) => (s.id === undefined || s.id === null ? `#${i}` : String(s.id)));
+  const labels = componentLabels(samples);
   const texts = samples.map((s) => completionText(s.completion));
   const work: Array<Promise<void>> = [];
   const components = samples.map(() => ({}) as Record<string, ComponentResult>);
@@ -88,6 +88,13 @@ export async function scorePairwise(samples: readonly Sample[], judge: PairwiseJ
     }
   }
   return results;
+}
+
+/** A record's id names its comparisons; records without an id, or sharing one, are named by batch position. */
+function componentLabels(samples: readonly Sample[]): string[] {
+  const seen = new Map<string, number>();
+  for (const s of samples) if (s.id !== undefined && s.id !== null) seen.set(String(s.id), (seen.get(String(s.id)) ?? 0) + 1);
+  return samples.map((s, i) => (s.id === undefined || s.id === null || seen.get(String(s.id))! > 1 ? `#${i}` : String(s.id)));
 }
 
 function component(points: number, o: PairOutcome): ComponentResult {

@@ -11,7 +11,18 @@ export type Verdict =
  * tolerant fallback: JSON inside a code fence or prose, then verdict lines ("Score: 7",
  * "Verdict: yes", "[[A]]"). `offset` is where the verdict value starts in the text (for logprobs).
  */
-export function parseVerdict(text: string, kind: VerdictKind, scale: { min: number; max: number }): Verdict {
+export function parseVerdict(reply: string, kind: VerdictKind, scale: { min: number; max: number }): Verdict {
+  // Reasoning models (vLLM/Ollama serving R1- or Qwen3-style judges) may put their thinking in the
+  // content; a verdict is only looked for after it.
+  const think = /^\s*<think>[\s\S]*?<\/think>/.exec(reply);
+  const skip = think ? think[0].length : 0;
+  const text = reply.slice(skip);
+  const found = verdictIn(text, kind, scale);
+  if (found.ok && found.offset !== undefined) found.offset += skip;
+  return found;
+}
+
+function verdictIn(text: string, kind: VerdictKind, scale: { min: number; max: number }): Verdict {
   const obj = findJsonObject(text);
   if (obj) {
     const fromJson = fromObject(obj.value, kind, scale, text, obj.start);

@@ -126,6 +126,15 @@ test("pairwise: win rate within the group, outcomes in components, groups kept a
   assert.match(out[6].reason!, /needs a group/);
 });
 
+test("pairwise: records sharing an id are told apart by batch position", async () => {
+  const { out } = await run(judgeSpec(fair.url, { mode: "pairwise" }), [
+    { id: "dup", prompt: "Capital of France?", completion: "Paris", group: "g" },
+    { id: "dup", prompt: "Capital of France?", completion: "Lyon", group: "g" },
+  ]);
+  assert.deepEqual(Object.keys(out[0].components.judge.components), ["vs_#1"]);
+  assert.deepEqual(out.map((o) => o.reward), [1, 0]);
+});
+
 test("rubric: weighted share of satisfied criteria, spec criteria or the record's reference.rubric", async () => {
   const criteria = [{ criterion: "mentions Paris", weight: 3 }, "mentions Seine"];
   const { out } = await run(judgeSpec(fair.url, { mode: "rubric", criteria }), [

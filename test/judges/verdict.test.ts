@@ -29,6 +29,13 @@ test("verdict: text fallback reads the last verdict line", () => {
   assert.equal(tie.ok && tie.value, "tie");
 });
 
+test("verdict: a reasoning model's <think> block is skipped; the offset still points into the whole reply", () => {
+  const reply = '<think>The format wants {"score": 1}? No: {"score": 2} is an example.</think>\n{"reason": "ok", "score": 9}';
+  const v = parseVerdict(reply, "score", scale);
+  assert.equal(v.ok && v.value, 9);
+  assert.equal(v.ok && reply[v.offset!], "9");
+});
+
 test("verdict: out-of-scale scores and unparseable text are errors with the raw excerpt", () => {
   const out = parseVerdict('{"score": 12}', "score", scale);
   assert.equal(out.ok, false);
