@@ -54,7 +54,7 @@ export class ChatClient {
   private readonly url: string;
   private readonly config: ClientConfig;
   private readonly limiter: Limiter;
-  readonly breaker: CircuitBreaker;
+  private readonly breaker: CircuitBreaker;
   /** Cleared when the server rejects `response_format`; later requests go without it. */
   private structured = true;
 

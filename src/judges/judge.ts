@@ -31,7 +31,7 @@ type Message = { role: "system" | "user"; content: string };
 export class Judge implements Reward {
   readonly name: string;
   readonly type = "judge";
-  readonly client: ChatClient;
+  private readonly client: ChatClient;
   private readonly o: JudgeOptions;
   private readonly cachePath: string | undefined;
   private cache: JudgeCache | undefined;
@@ -84,6 +84,7 @@ export class Judge implements Reward {
       completion_tokens: s.completionTokens,
       retries: s.retries,
       failed_requests: s.failures,
+      max_in_flight: s.maxInFlight,
     };
     if (this.o.guards.degenerate) out.degenerate_guarded = this.counts.guarded;
     if (this.o.mode === "pairwise") out.position_disagreements = this.pairStats.positionDisagreements;

@@ -148,8 +148,9 @@ test("max_concurrency bounds the requests in flight and is reached", async () =>
   const server = await startFakeJudgeServer({ latencyMs: 20 });
   try {
     const records = Array.from({ length: 24 }, (_, i) => ({ ...record, completion: `answer ${i}` }));
-    await run(judgeSpec(server.url, { mode: "pointwise", max_concurrency: 4 }), records);
+    const { summary } = await run(judgeSpec(server.url, { mode: "pointwise", max_concurrency: 4 }), records);
     assert.equal(server.maxInFlight, 4);
+    assert.equal(summary["judge.max_in_flight"], 4);
   } finally {
     await server.close();
   }
