@@ -153,6 +153,20 @@ test("rubric: weighted share of satisfied criteria, spec criteria or the record'
   assert.match(out[3].reason!, /reference.rubric must be a non-empty list/);
 });
 
+test("rubric: a criterion the judge cannot answer makes the record an error naming it", async () => {
+  const server = await startFakeJudgeServer({ judge: checker });
+  try {
+    server.fail({ text: "It depends." });
+    const { out } = await run(judgeSpec(server.url, { mode: "rubric", criteria: ["mentions Paris", "mentions Seine"] }), [{ prompt: "p", completion: "Paris" }]);
+    assert.equal(out[0].status, "error");
+    assert.match(out[0].reason, /1 of 2 criteria could not be judged: criterion_\d: unparseable judge verdict .*"It depends\."/);
+    const statuses = Object.values(out[0].components.judge.components).map((c: any) => c.status).sort();
+    assert.deepEqual(statuses, ["error", "ok"]);
+  } finally {
+    await server.close();
+  }
+});
+
 test("principle: principles from the spec, or given per record at run time", async () => {
   const { out } = await run(judgeSpec(fair.url, { mode: "principle", principles: ["mentions safety"] }), [
     { prompt: "p", completion: "safety first" },
