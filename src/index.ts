@@ -46,3 +46,14 @@ export { type Compare, type PairOutcome, roundRobin, singleElimination, type Tou
 export type { NormalizeSpec, ShapingStep } from "./normalize/spec.ts";
 export { type Normalized, NormalizeCollector, type NormalizeSummary } from "./normalize/batch.ts";
 export { normalizeRecords, type NormalizedStreamOptions, scoreStreamNormalized } from "./spec/normalized.ts";
+// --- LLM judges (issue 7) ---
+export { judgeRewardType } from "./judges/type.ts";
+export { Judge } from "./judges/judge.ts";
+export { type JudgeOptions, judgeOptions, withoutJudgeCache } from "./judges/options.ts";
+export { ChatClient, type ChatResponse, type ClientConfig, JudgeRequestError, type TokenLogprob } from "./judges/client.ts";
+export { JudgeCache } from "./judges/cache.ts";
+export { degenerateReason, REASONING_OPENERS } from "./judges/guards.ts";
+export { DEFAULT_PROMPTS, DEFAULT_SYSTEM } from "./judges/prompts.ts";
+export { parseVerdict, type Verdict } from "./judges/verdict.ts";
+export { type AuditReport, auditJudges, formatAudit, MASTER_KEYS } from "./judges/audit.ts";
+export { type FakeJudgeServer, type FakeServerOptions, startFakeJudgeServer } from "./judges/testing/server.ts";

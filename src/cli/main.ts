@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { RewardsmithError, SpecError, UsageError } from "../core/errors.ts";
 import { StreamIoError } from "../spec/stream.ts";
+import { auditJudgeCommand, auditJudgeHelp } from "./commands/audit-judge.ts";
 import { scoreCommand, scoreHelp } from "./commands/score.ts";
 import { typesCommand, typesHelp } from "./commands/types.ts";
 import { validateCommand, validateHelp } from "./commands/validate.ts";
@@ -15,10 +16,11 @@ const COMMANDS: Record<string, Command> = {
   score: { summary: "score a JSONL file with a reward spec", help: scoreHelp, run: scoreCommand },
   validate: { summary: "check a spec without scoring", help: validateHelp, run: validateCommand },
   types: { summary: "list the reward types", help: typesHelp, run: typesCommand },
+  "audit-judge": { summary: "measure a judge's false positives on master-key probes", help: auditJudgeHelp, run: auditJudgeCommand },
 };
 
 function usage(): string {
-  const list = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const list = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
   return `rewardsmith: reward signals for LLM post-training and inference-time scaling
 
 Usage: rewardsmith <command> [options]

@@ -46,5 +46,6 @@ export function formatSummary(s: Summary): string {
     lines.push(`  normalize ${n.method}: ${fmt(n.withAdvantage)} advantages · ${fmt(n.groups)} groups · ${fmt(n.singletonGroups)} of one · ${fmt(n.zeroVarianceGroups)} zero-variance`);
     if (n.sizeMismatchGroups > 0) lines.push(`  ${fmt(n.sizeMismatchGroups)} groups of unexpected size (sizes: ${n.sizeMismatches.slice(0, 10).map((m) => m.size).join(", ")}${n.sizeMismatchGroups > 10 ? ", ..." : ""})`);
   }
+  if (s.rewards) lines.push(`  ${Object.entries(s.rewards).map(([k, v]) => `${k} ${fmt(v)}`).join(" · ")}`);
   return lines.join("\n") + "\n";
 }

@@ -14,6 +14,8 @@ export interface Reward {
   score(samples: readonly Sample[]): RewardResult[] | Promise<RewardResult[]>;
   /** Release pools, sockets, caches. Called once when the scorer is closed. */
   close?(): void | Promise<void>;
+  /** Run totals to show in the score summary (requests, cache hits, tokens ...), keyed by metric name. */
+  summary?(): Record<string, number>;
 }
 
 /** What a reward type receives besides its own configuration. */

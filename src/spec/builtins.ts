@@ -1,5 +1,6 @@
 import { RewardRegistry } from "../core/registry.ts";
 import { stepsReward } from "../normalize/stepsReward.ts";
+import { judgeRewardType } from "../judges/type.ts";
 import { jsonReward } from "../verifiers/format/json.ts";
 import { lengthRewardType } from "../verifiers/format/length.ts";
 import { tagsReward } from "../verifiers/format/tags.ts";
@@ -18,7 +19,8 @@ export function builtinRegistry(): RewardRegistry {
     .register(jsonReward)
     .register(lengthRewardType)
     .register(tagsReward)
-    .register(stepsReward);
+    .register(stepsReward)
+    .register(judgeRewardType);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */

@@ -83,6 +83,16 @@ export class Scorer {
     return out;
   }
 
+  /** The rewards' run totals (see Reward.summary), keyed `<reward name>.<metric>`. */
+  summary(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.rewards) {
+      const own = r.summary?.();
+      if (own) for (const [k, v] of Object.entries(own)) out[`${r.name}.${k}`] = v;
+    }
+    return out;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.rewards.map((r) => r.close?.()));
   }

@@ -35,6 +35,8 @@ export interface Summary {
   recordsPerSecond: number;
   /** Present when the spec normalizes. */
   normalize?: NormalizeSummary;
+  /** Run totals reported by the rewards (`<reward>.<metric>`: judge requests, cache hits, tokens ...). */
+  rewards?: Record<string, number>;
 }
 
 /** Input or output failed (not a bad record: those become error records). */
@@ -111,7 +113,10 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
   await dispatch();
   while (inFlight.length > 0) await flushOne();
   const wallSeconds = (performance.now() - started) / 1000;
-  return stats.build(wallSeconds);
+  const summary = stats.build(wallSeconds);
+  const totals = scorer.summary();
+  if (Object.keys(totals).length > 0) summary.rewards = totals;
+  return summary;
 }
 
 interface ScoredBatch {

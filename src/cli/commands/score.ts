@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
 import { UsageError } from "../../core/errors.ts";
+import { withoutJudgeCache } from "../../judges/options.ts";
 import { Scorer } from "../../spec/scorer.ts";
 import { loadSpec } from "../../spec/parse.ts";
 import { scoreStreamNormalized } from "../../spec/normalized.ts";
@@ -21,6 +22,7 @@ Options:
   --out <file>         write results here instead of stdout
   --concurrency <n>    batches scored at the same time                 (default 4)
   --batch-size <n>     records per batch                               (default 512)
+  --no-cache           judges neither read nor write their reply cache
   --quiet              no progress and no summary on stderr
 
 Exit status: 0 the input was processed; 2 usage or spec error (nothing processed); 1 I/O failure.`;
@@ -31,6 +33,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     out: { type: "string", short: "o" },
     concurrency: { type: "string" },
     "batch-size": { type: "string" },
+    "no-cache": { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
     help: { type: "boolean", short: "h" },
   });
@@ -45,7 +48,8 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const concurrency = positiveInt(values.concurrency, "--concurrency");
   const batchSize = positiveInt(values["batch-size"], "--batch-size");
 
-  const spec = loadSpec(values.spec);
+  const loaded = loadSpec(values.spec);
+  const spec = values["no-cache"] ? withoutJudgeCache(loaded) : loaded;
   let input: Readable;
   let totalBytes: number | undefined;
   if (inputPath === "-") input = process.stdin;

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseVerdict } from "../../src/judges/verdict.ts";
+import { render } from "../../src/judges/prompts.ts";
+import { degenerateReason } from "../../src/judges/guards.ts";
+import { weightedScore } from "../../src/judges/logprobs.ts";
+
+const scale = { min: 1, max: 10 };
+
+test("verdict: structured JSON, JSON in a code fence, JSON inside prose", () => {
+  assert.deepEqual(parseVerdict('{"reason": "fine", "score": 7}', "score", scale), { ok: true, value: 7, reason: "fine", offset: 28 });
+  const fenced = parseVerdict('Here is my verdict:\n```json\n{"reason": "ok", "equivalent": false}\n```', "equivalent", scale);
+  assert.equal(fenced.ok && fenced.value, 0);
+  const prose = parseVerdict('I think {"winner": "B", "reason": "B cites {sources}"} is right.', "winner", scale);
+  assert.equal(prose.ok && prose.value, "B");
+});
+
+test("verdict: text fallback reads the last verdict line", () => {
+  const v = parseVerdict("Format: Score: <n>\nThe answer is mostly right.\nScore: 8/10", "score", scale);
+  assert.equal(v.ok && v.value, 8);
+  assert.equal(parseVerdict("**Rating:** 3", "score", scale).ok, true);
+  const yes = parseVerdict("The response matches.\nVerdict: yes", "satisfied", scale);
+  assert.equal(yes.ok && yes.value, 1);
+  const no = parseVerdict("No, the final answer differs.", "equivalent", scale);
+  assert.equal(no.ok && no.value, 0);
+  const mtBench = parseVerdict("Assistant B is more precise. [[B]]", "winner", scale);
+  assert.equal(mtBench.ok && mtBench.value, "B");
+  const tie = parseVerdict("Both are equal. [[C]]", "winner", scale);
+  assert.equal(tie.ok && tie.value, "tie");
+});
+
+test("verdict: a reasoning model's <think> block is skipped; the offset still points into the whole reply", () => {
+  const reply = '<think>The format wants {"score": 1}? No: {"score": 2} is an example.</think>\n{"reason": "ok", "score": 9}';
+  const v = parseVerdict(reply, "score", scale);
+  assert.equal(v.ok && v.value, 9);
+  assert.equal(v.ok && reply[v.offset!], "9");
+});
+
+test("verdict: out-of-scale scores and unparseable text are errors with the raw excerpt", () => {
+  const out = parseVerdict('{"score": 12}', "score", scale);
+  assert.equal(out.ok, false);
+  assert.match(!out.ok ? out.reason : "", /outside the scale 1–10/);
+  const bad = parseVerdict("I would rather not say.", "score", scale);
+  assert.equal(bad.ok, false);
+  assert.match(!bad.ok ? bad.reason : "", /unparseable judge verdict .*"I would rather not say\."/);
+  const wrongType = parseVerdict('{"winner": "C2"}', "winner", scale);
+  assert.equal(wrongType.ok, false);
+});
+
+test("templates render in one pass: a completion quoting a placeholder is not expanded", () => {
+  const out = render("[Response]\n{{completion}}\n[Ref] {{reference}}", { completion: "see {{reference}}", reference: "42" });
+  assert.equal(out, "[Response]\nsee {{reference}}\n[Ref] 42");
+});
+
+test("degenerate guard: empty, punctuation-only and lone reasoning openers; real answers pass", () => {
+  assert.match(degenerateReason("   ")!, /empty/);
+  assert.match(degenerateReason(" : ")!, /punctuation/);
+  assert.match(degenerateReason("Let's solve this problem step by step.")!, /reasoning opener/);
+  assert.match(degenerateReason("Thought process:")!, /reasoning opener/);
+  assert.match(degenerateReason("解")!, /reasoning opener/);
+  assert.equal(degenerateReason("Let's solve this step by step. 2x = 14, so x = 7."), undefined);
+  assert.equal(degenerateReason("7"), undefined);
+});
+
+test("logprob-weighted score: expected value over the scale-valued alternatives at the score token", () => {
+  const text = '{"score": 8}';
+  const tokens = [
+    { token: '{"', logprob: 0 },
+    { token: "score", logprob: 0 },
+    { token: '":', logprob: 0 },
+    { token: " 8", logprob: Math.log(0.5), top_logprobs: [{ token: " 8", logprob: Math.log(0.5) }, { token: " 6", logprob: Math.log(0.25) }, { token: " x", logprob: Math.log(0.25) }] },
+    { token: "}", logprob: 0 },
+  ];
+  const w = weightedScore(text, 10, 8, tokens, scale);
+  assert.ok(w.ok);
+  assert.ok(Math.abs(w.score - (8 * 0.5 + 6 * 0.25) / 0.75) < 1e-9);
+  const split = weightedScore('{"score": 10}', 10, 10, [{ token: '{"score": ', logprob: 0 }, { token: "1", logprob: 0 }, { token: "0}", logprob: 0 }], scale);
+  assert.equal(split.ok, false, "a score split over tokens (1, 0) cannot be weighted");
+  assert.match(!split.ok ? split.reason : "", /does not spell the whole score 10/);
+});
