@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { RewardsmithError, SpecError, UsageError } from "../core/errors.ts";
 import { StreamIoError } from "../spec/stream.ts";
 import { scoreCommand, scoreHelp } from "./commands/score.ts";
+import { serveCommand, serveHelp } from "./commands/serve.ts";
 import { typesCommand, typesHelp } from "./commands/types.ts";
 import { validateCommand, validateHelp } from "./commands/validate.ts";
 
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   score: { summary: "score a JSONL file with a reward spec", help: scoreHelp, run: scoreCommand },
   validate: { summary: "check a spec without scoring", help: validateHelp, run: validateCommand },
   types: { summary: "list the reward types", help: typesHelp, run: typesCommand },
+  serve: { summary: "serve a spec over HTTP for RL trainers (verl, OpenRLHF, TRL)", help: serveHelp, run: serveCommand },
 };
 
 function usage(): string {

@@ -93,7 +93,7 @@ export function parseSpec(document: unknown, options: ParseOptions = {}): Spec {
     issues.push({ path: "normalize", message: "normalization (group advantages) is not supported by this version yet; remove the normalize block" });
   }
   if (issues.length > 0) throw new SpecError(file, issues);
-  return { file, dir, fields: doc.fields ?? {}, rewards, combine: combine! };
+  return { file, dir, fields: doc.fields ?? {}, rewards, combine: combine!, nullReward: doc.null_reward };
 }
 
 const AGGREGATES = ["weighted_sum", "min", "max", "product"] as const;
