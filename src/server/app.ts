@@ -44,6 +44,17 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
   const rewardNames = scorer.spec.rewards.map((r) => r.name);
   const authorized = options.token ? bearerChecker(options.token) : undefined;
 
+  // While shutting down, answer in-flight requests with "Connection: close" so their keep-alive
+  // connections end with the response instead of holding the shutdown open.
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (closing) reply.header("connection", "close");
+    done(null, payload);
+  });
   app.addHook("onResponse", (request, reply, done) => {
     metrics.request(request.routeOptions.url ?? "unmatched", reply.statusCode, reply.elapsedTime / 1000);
     done();
