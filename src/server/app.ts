@@ -65,16 +65,18 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
     else request.log.debug({ status, code: (err as FastifyError).code }, "request refused");
     return reply.code(status).send(errorBody(status, message));
   });
-  const requireToken = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    if (authorized && !authorized(request.headers.authorization)) {
-      reply
-        .code(401)
-        .header("www-authenticate", 'Bearer realm="rewardsmith"')
-        .send(errorBody(401, "missing or wrong bearer token: send the header Authorization: Bearer <token>"));
-      return;
-    }
-    done();
-  };
+  // Route options for the scoring endpoints: a token check before the body is read, when auth is on.
+  const scoring = authorized
+    ? {
+        onRequest(request: FastifyRequest, reply: FastifyReply, done: () => void) {
+          if (authorized(request.headers.authorization)) return done();
+          reply
+            .code(401)
+            .header("www-authenticate", 'Bearer realm="rewardsmith"')
+            .send(errorBody(401, "missing or wrong bearer token: send the header Authorization: Bearer <token>"));
+        },
+      }
+    : {};
   const overloaded = (reply: FastifyReply) =>
     reply
       .code(429)
@@ -86,7 +88,7 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
   app.get("/ready", async () => ({ status: "ready", rewards: rewardNames, null_reward: scorer.spec.nullReward, workers: extras.workers ?? 1 }));
   app.get("/metrics", async (_request, reply) => reply.type(metrics.registry.contentType).send(await metricsText()));
 
-  app.post("/v1/score", { onRequest: requireToken }, async (request, reply) => {
+  app.post("/v1/score", scoring, async (request, reply) => {
     const samples = scoreRequestSamples(request.body, toSample, options.maxRecords);
     const ticket = service.admit();
     if (!ticket) return overloaded(reply);
@@ -112,7 +114,7 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
     return { results };
   });
 
-  app.post("/get_reward", { onRequest: requireToken }, async (request, reply) => {
+  app.post("/get_reward", scoring, async (request, reply) => {
     const req = getRewardRequest(request.body, options.maxRecords);
     const ticket = service.admit();
     if (!ticket) return overloaded(reply);

@@ -2,6 +2,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import type { OutputRecord } from "../core/types.ts";
 import type { Admission } from "./admission.ts";
 
+type Inc = { inc(n?: number): void };
+type Observe = { observe(v: number): void };
+
 /** The server's Prometheus metrics, on a registry of its own (not prom-client's global one). */
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -9,6 +12,9 @@ export class ServerMetrics {
   private readonly duration: Histogram<"route">;
   private readonly records: Counter<"route" | "status">;
   private readonly components: Counter<"reward" | "status">;
+  // Label-bound children, cached: prom-client would otherwise hash the labels on every call.
+  private readonly counters = new Map<string, Inc>();
+  private readonly histograms = new Map<string, Observe>();
 
   constructor(admission: Admission) {
     const registers = [this.registry];
@@ -42,32 +48,41 @@ export class ServerMetrics {
   }
 
   request(route: string, status: number, seconds: number): void {
-    this.requests.inc({ route, status: String(status) });
-    this.duration.observe({ route }, seconds);
+    this.counter(this.requests, route, String(status)).inc();
+    let h = this.histograms.get(route);
+    if (!h) this.histograms.set(route, (h = this.duration.labels(route)));
+    h.observe(seconds);
   }
 
   /** Count one chunk of results; tallies locally first so a large batch costs a few increments. */
   results(route: string, records: readonly OutputRecord[]): void {
     let ok = 0;
     let unscorable = 0;
-    const tally = new Map<string, number>();
+    const tally = new Map<string, Map<string, number>>();
     for (const r of records) {
       if (r.status === "ok") ok++;
       else if (r.status === "unscorable") unscorable++;
-      if (r.components) {
-        for (const name in r.components) {
-          const key = `${name}\u0000${r.components[name].status}`;
-          tally.set(key, (tally.get(key) ?? 0) + 1);
-        }
+      if (!r.components) continue;
+      for (const name in r.components) {
+        let byStatus = tally.get(name);
+        if (!byStatus) tally.set(name, (byStatus = new Map()));
+        const status = r.components[name].status;
+        byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
       }
     }
     const errors = records.length - ok - unscorable;
-    if (ok) this.records.inc({ route, status: "ok" }, ok);
-    if (unscorable) this.records.inc({ route, status: "unscorable" }, unscorable);
-    if (errors) this.records.inc({ route, status: "error" }, errors);
-    for (const [key, count] of tally) {
-      const [reward, status] = key.split("\u0000");
-      this.components.inc({ reward, status }, count);
+    if (ok) this.counter(this.records, route, "ok").inc(ok);
+    if (unscorable) this.counter(this.records, route, "unscorable").inc(unscorable);
+    if (errors) this.counter(this.records, route, "error").inc(errors);
+    for (const [reward, byStatus] of tally) {
+      for (const [status, n] of byStatus) this.counter(this.components, reward, status).inc(n);
     }
+  }
+
+  private counter(metric: Counter<string>, a: string, b: string): Inc {
+    const key = `${metric === this.requests ? "q" : metric === this.records ? "r" : "c"}\u0000${a}\u0000${b}`;
+    let c = this.counters.get(key);
+    if (!c) this.counters.set(key, (c = metric.labels(a, b)));
+    return c;
   }
 }

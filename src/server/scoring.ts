@@ -19,12 +19,17 @@ export class ScoringService {
   readonly admission: Admission;
   private readonly chunkSize: number;
   private readonly timeoutMs: number;
+  /** Pending waits with their deadlines, checked by one interval timer (cheaper than a timer per request). */
+  private readonly watched = new Set<{ deadline: number; expire(): void }>();
+  private readonly tickMs: number;
+  private ticker: NodeJS.Timeout | undefined;
 
   constructor(scorer: Scorer, options: { concurrency: number; maxQueue: number; chunkSize: number; timeoutMs: number }) {
     this.scorer = scorer;
     this.admission = new Admission(options.concurrency, options.maxQueue);
     this.chunkSize = options.chunkSize;
     this.timeoutMs = options.timeoutMs;
+    this.tickMs = Math.min(50, Math.max(1, Math.floor(options.timeoutMs / 20)));
   }
 
   /** A ticket to score one request, or undefined when the server is overloaded (answer 429). */
@@ -40,7 +45,7 @@ export class ScoringService {
   async run(ticket: Ticket, samples: readonly Sample[], deadline: number, emit: Emit): Promise<void> {
     let unfinished: Promise<unknown> | undefined;
     try {
-      if (!ticket.granted && (await beforeDeadline(ticket.slot, deadline)) === TIMED_OUT) {
+      if (!ticket.granted && (await this.beforeDeadline(ticket.slot, deadline)) === TIMED_OUT) {
         emit(0, this.timedOut(samples, 0));
         return;
       }
@@ -52,7 +57,7 @@ export class ScoringService {
         }
         const chunk = samples.length <= this.chunkSize ? samples : samples.slice(start, start + this.chunkSize);
         const work = this.scorer.scoreSamples(chunk).catch((err: unknown) => chunk.map((s) => errorRecord(s.id ?? null, `scoring failed: ${errorMessage(err)}`)));
-        const results = await beforeDeadline(work, deadline);
+        const results = await this.beforeDeadline(work, deadline);
         if (results === TIMED_OUT) {
           unfinished = work;
           emit(start, this.timedOut(samples, start));
@@ -66,22 +71,51 @@ export class ScoringService {
     }
   }
 
+  /** `work`'s value, or TIMED_OUT if the deadline passes first (checked every tickMs). */
+  private beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T | typeof TIMED_OUT> {
+    return new Promise((resolve, reject) => {
+      const entry = { deadline, expire: () => resolve(TIMED_OUT) };
+      this.watch(entry);
+      work.then(
+        (value) => {
+          this.unwatch(entry);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.unwatch(entry);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  private watch(entry: { deadline: number; expire(): void }): void {
+    this.watched.add(entry);
+    // The ticker stops itself one tick after the last wait, so busy servers do not re-arm it per request.
+    this.ticker ??= setInterval(() => {
+      if (this.watched.size === 0) {
+        clearInterval(this.ticker);
+        this.ticker = undefined;
+        return;
+      }
+      const now = performance.now();
+      for (const e of this.watched) {
+        if (e.deadline <= now) {
+          this.watched.delete(e);
+          e.expire();
+        }
+      }
+    }, this.tickMs).unref();
+  }
+
+  private unwatch(entry: { deadline: number; expire(): void }): void {
+    this.watched.delete(entry);
+  }
+
   private timedOut(samples: readonly Sample[], from: number): OutputRecord[] {
     const reason = `not scored within the server's per-request timeout (${this.timeoutMs} ms)`;
     const out: OutputRecord[] = [];
     for (let i = from; i < samples.length; i++) out.push(errorRecord(samples[i].id ?? null, reason));
     return out;
-  }
-}
-
-async function beforeDeadline<T>(work: Promise<T>, deadline: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, deadline - performance.now()), TIMED_OUT);
-  });
-  try {
-    return await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
   }
 }

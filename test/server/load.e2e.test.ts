@@ -93,7 +93,7 @@ test("SIGTERM during load: every accepted request is answered in full, then the 
 test("--workers 2: cluster workers share the port, metrics cover every worker, SIGTERM stops them all", async () => {
   const server = await startServe(["--spec", EXACT_SPEC, "--workers", "2", "--log-level", "info"]);
   try {
-    const ready = await (await fetch(`${server.url}/ready`)).json();
+    const ready = (await (await fetch(`${server.url}/ready`)).json()) as { workers: number };
     assert.equal(ready.workers, 2);
     const replies = await Promise.all(Array.from({ length: 40 }, () => postJson(`${server.url}/v1/score`, { records: exactRecords(3) })));
     assert.ok(replies.every((r) => r.status === 200 && r.json.results.length === 3));

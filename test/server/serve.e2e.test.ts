@@ -130,7 +130,7 @@ describe("serve: refusing bad requests with a clear status and message", () => {
     assert.equal(empty.status, 400);
     const form = await fetch(`${server.url}/v1/score`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "records=1" });
     assert.equal(form.status, 415);
-    assert.match((await form.json()).message, /Content-Type: application\/json/);
+    assert.match(((await form.json()) as { message: string }).message, /Content-Type: application\/json/);
   });
 
   test("wrong types are named by field and record index", async () => {
