@@ -134,9 +134,9 @@ class RewardsmithClient:
                 self.close()
                 if not reuse:
                     raise RewardsmithError(0, f"connection to {self._host} failed: {err}") from err
-            except OSError as err:
+            except (OSError, http.client.HTTPException) as err:
                 self.close()
-                raise RewardsmithError(0, f"cannot reach {self._host}:{self._port}: {err}") from err
+                raise RewardsmithError(0, f"request to {self._host}:{self._port} failed: {err!r}") from err
         raise AssertionError("unreachable")
 
 
