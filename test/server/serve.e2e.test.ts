@@ -201,6 +201,20 @@ describe("serve: bearer-token auth", () => {
   });
 });
 
+describe("serve: --log-records", () => {
+  test("logs records and results only when asked", async () => {
+    const server = await startServe(["--spec", EXACT_SPEC, "--log-records", "--log-level", "info"]);
+    try {
+      await postJson(`${server.url}/v1/score`, { records: [{ id: "x", response: "ASKED-TO-LOG", answer: "a" }] });
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+    const line = server.output().stdout.split("\n").find((l) => l.includes("ASKED-TO-LOG"));
+    assert.ok(line, "the record is logged");
+    assert.equal(JSON.parse(line).results[0].id, "x");
+  });
+});
+
 describe("serve: command line", () => {
   test("usage and spec errors exit 2 before listening", async () => {
     const noSpec = await runCli(["serve"]);
