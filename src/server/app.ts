@@ -42,6 +42,7 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
   const metricsText = extras.clusterWorker ? workerMetrics(metrics.registry) : () => metrics.registry.metrics();
   const toSample = sampleMapper(scorer.spec.fields);
   const rewardNames = scorer.spec.rewards.map((r) => r.name);
+  const nullReward = scorer.spec.nullReward ?? 0;
   const authorized = options.token ? bearerChecker(options.token) : undefined;
 
   // While shutting down, answer in-flight requests with "Connection: close" so their keep-alive
@@ -85,7 +86,7 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
   const deadlineOf = (reply: FastifyReply) => performance.now() - reply.elapsedTime + options.timeoutMs;
 
   app.get("/health", async () => ({ status: "ok" }));
-  app.get("/ready", async () => ({ status: "ready", rewards: rewardNames, null_reward: scorer.spec.nullReward, workers: extras.workers ?? 1 }));
+  app.get("/ready", async () => ({ status: "ready", rewards: rewardNames, null_reward: nullReward, workers: extras.workers ?? 1 }));
   app.get("/metrics", async (_request, reply) => reply.type(metrics.registry.contentType).send(await metricsText()));
 
   app.post("/v1/score", scoring, async (request, reply) => {
@@ -133,7 +134,7 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
     const skipped = notPrefix.filter(Boolean).length;
     if (skipped > 0) request.log.warn({ queries: results.length, prompt_not_prefix: skipped }, "prompts that are not a prefix of their query were not scored");
     if (options.logRecords) request.log.info({ request: req, results }, "scored");
-    return openrlhfResponse(results, notPrefix, rewardNames, scorer.spec.nullReward);
+    return openrlhfResponse(results, notPrefix, rewardNames, nullReward);
   });
 
   return { app, service, metrics };

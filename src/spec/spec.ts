@@ -20,6 +20,6 @@ export interface Spec {
   fields: Partial<Record<FieldName, string>>;
   rewards: RewardSpec[];
   combine: CombineSpec;
-  /** Stand-in for a non-ok record's reward where a trainer protocol only takes numbers (default 0). */
-  nullReward: number;
+  /** Stand-in for a non-ok record's reward where a trainer protocol only takes numbers; absent means 0. */
+  nullReward?: number;
 }
