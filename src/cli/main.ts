@@ -3,6 +3,7 @@ import { RewardsmithError, SpecError, UsageError } from "../core/errors.ts";
 import { StreamIoError } from "../spec/stream.ts";
 import { auditJudgeCommand, auditJudgeHelp } from "./commands/audit-judge.ts";
 import { scoreCommand, scoreHelp } from "./commands/score.ts";
+import { serveCommand, serveHelp } from "./commands/serve.ts";
 import { typesCommand, typesHelp } from "./commands/types.ts";
 import { validateCommand, validateHelp } from "./commands/validate.ts";
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   validate: { summary: "check a spec without scoring", help: validateHelp, run: validateCommand },
   types: { summary: "list the reward types", help: typesHelp, run: typesCommand },
   "audit-judge": { summary: "measure a judge's false positives on master-key probes", help: auditJudgeHelp, run: auditJudgeCommand },
+  serve: { summary: "serve a spec over HTTP for RL trainers (verl, OpenRLHF, TRL)", help: serveHelp, run: serveCommand },
 };
 
 function usage(): string {

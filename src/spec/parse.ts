@@ -96,7 +96,7 @@ export function parseSpec(document: unknown, options: ParseOptions = {}): Spec {
   }
   const normalize = doc.normalize === undefined ? undefined : parseNormalize(doc.normalize, issues);
   if (issues.length > 0) throw new SpecError(file, issues);
-  const spec: Spec = { file, dir, fields: doc.fields ?? {}, rewards, combine: combine! };
+  const spec: Spec = { file, dir, fields: doc.fields ?? {}, rewards, combine: combine!, nullReward: doc.null_reward };
   if (normalize) spec.normalize = normalize;
   return spec;
 }

@@ -27,6 +27,8 @@ export const specDocumentSchema = z.strictObject({
   combine: z.unknown().optional(),
   on_error: nonOkPolicy.default("propagate"),
   on_unscorable: nonOkPolicy.default("propagate"),
+  /** The number sent where a protocol needs one for a record that is not ok (OpenRLHF, verl). */
+  null_reward: z.number().finite().default(0),
   normalize: z.unknown().optional(),
 });
 

@@ -23,4 +23,6 @@ export interface Spec {
   combine: CombineSpec;
   /** Group advantages and reward shaping over the whole input (docs/normalize.md). */
   normalize?: NormalizeSpec;
+  /** Stand-in for a non-ok record's reward where a trainer protocol only takes numbers; absent means 0. */
+  nullReward?: number;
 }

@@ -1,0 +1,69 @@
+import type { Spec } from "../spec/spec.ts";
+import { Scorer } from "../spec/scorer.ts";
+import { type AppExtras, buildApp, type RewardApp } from "./app.ts";
+import type { ServerOptions } from "./options.ts";
+
+export interface RunningServer extends RewardApp {
+  /** e.g. http://127.0.0.1:8000 */
+  url: string;
+  /** Stop accepting, answer every request already accepted, release the scorer. */
+  close(): Promise<void>;
+}
+
+/** Build a scorer and app for `spec` and listen. Does not install signal handlers (see serveUntilSignal). */
+export async function startServer(spec: Spec, options: ServerOptions, extras: AppExtras = {}): Promise<RunningServer> {
+  const scorer = new Scorer(spec);
+  const built = buildApp(scorer, options, extras);
+  try {
+    await built.app.listen({ host: options.host, port: options.port });
+  } catch (err) {
+    await scorer.close();
+    throw err;
+  }
+  const address = built.app.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  let closing: Promise<void> | undefined;
+  return {
+    ...built,
+    url: `http://${host}:${port}`,
+    close: () =>
+      (closing ??= (async () => {
+        try {
+          await built.app.close();
+        } finally {
+          await scorer.close();
+        }
+      })()),
+  };
+}
+
+/**
+ * Serve until SIGTERM or SIGINT, then shut down gracefully: stop accepting connections, finish
+ * every accepted request (new requests on open connections get 503), exit. Resolves with the exit
+ * status; a shutdown that outlives `shutdownTimeoutMs` exits the process with status 1.
+ */
+export function serveUntilSignal(server: RunningServer, options: ServerOptions): Promise<number> {
+  const log = server.app.log;
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal, in_flight: server.service.admission.active }, "shutting down: finishing accepted requests");
+      setTimeout(() => {
+        log.error({ timeout_ms: options.shutdownTimeoutMs }, "shutdown took too long; exiting with requests unanswered");
+        process.exit(1);
+      }, options.shutdownTimeoutMs).unref();
+      server.close().then(
+        () => {
+          log.info("stopped");
+          resolve(0);
+        },
+        (err: unknown) => {
+          log.error({ err }, "shutdown failed");
+          resolve(1);
+        },
+      );
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+}
