@@ -1,0 +1,121 @@
+import type { RewardResult } from "../../core/types.ts";
+import type { Node } from "./ast.ts";
+import { type CompareOptions, equivalent } from "./compare.ts";
+import { type Candidate, candidates, DEFAULT_PRIORITY, type ExtractionRule, lastBoxedGroup, lastNumber, mathSegments } from "./extract.ts";
+import { LIMITS } from "./limits.ts";
+import { parseAnswer } from "./parse.ts";
+
+export interface MathOptions extends CompareOptions {
+  /** Extraction rules tried in order on the completion. */
+  priority: readonly ExtractionRule[];
+  /** The completion is the answer itself (no extraction). */
+  answerOnly: boolean;
+  /** Plain numbers may use a decimal comma ("2,5"). */
+  decimalComma: boolean;
+}
+
+export const DEFAULT_MATH_OPTIONS: MathOptions = {
+  tolerance: 1e-6,
+  strict: true,
+  priority: DEFAULT_PRIORITY,
+  answerOnly: false,
+  decimalComma: false,
+};
+
+/** Score one (completion, reference) pair in-process. Never throws. */
+export function scoreMath(completion: string, reference: string | undefined, o: MathOptions = DEFAULT_MATH_OPTIONS): RewardResult {
+  if (reference === undefined || reference.trim() === "") return { reward: null, status: "unscorable", reason: "no reference" };
+  const gold = referenceAnswer(reference, o);
+  if (typeof gold === "string") return { reward: null, status: "unscorable", reason: gold };
+  if (gold.letter) return scoreChoice(completion, gold.letter, o);
+  const found: Candidate[] = o.answerOnly ? [{ rule: "whole", text: completion.trim() }] : candidates(completion, o);
+  if (found.length === 0 || (found.length === 1 && found[0].text === "")) return { reward: 0, status: "ok", reason: "no final answer" };
+  let firstError = "";
+  for (const c of found) {
+    let pred: Node;
+    try {
+      pred = parseAnswer(o.decimalComma && c.rule === "whole" ? decimalCommaNumber(c.text) : c.text);
+    } catch (err) {
+      firstError ||= `${c.rule} answer "${clip(c.text)}" could not be parsed: ${(err as Error).message}`;
+      continue;
+    }
+    try {
+      const same = equivalent(gold.node, pred, o);
+      return { reward: same ? 1 : 0, status: "ok", reason: `${c.rule}: ${clip(c.text)}${same ? "" : " (not equivalent)"}` };
+    } catch (err) {
+      return { reward: 0, status: "ok", reason: `${c.rule} answer too complex to compare: ${(err as Error).message}` };
+    }
+  }
+  return { reward: 0, status: "ok", reason: firstError };
+}
+
+type Gold = { node: Node; letter?: undefined } | { letter: string; node?: undefined };
+
+/** The reference's answer: its boxed part, else the whole text, else its last math or number. */
+function referenceAnswer(reference: string, o: MathOptions): Gold | string {
+  const texts: string[] = [];
+  const boxed = lastBoxedGroup(reference);
+  if (boxed !== undefined) texts.push(boxed);
+  if (reference.length <= LIMITS.maxAnswerChars) texts.push(o.decimalComma ? decimalCommaNumber(reference) : reference);
+  const envs = mathSegments(reference);
+  if (envs.length) texts.push(envs[envs.length - 1].inner);
+  const n = lastNumber(reference, o.decimalComma);
+  if (n !== undefined) texts.push(n);
+  let error = "reference is empty";
+  for (const t of texts) {
+    const letter = choiceLetter(t);
+    if (letter) return { letter };
+    try {
+      return { node: parseAnswer(t) };
+    } catch (err) {
+      error ||= "";
+      if (error === "reference is empty") error = `reference could not be parsed: ${(err as Error).message}`;
+    }
+  }
+  return error;
+}
+
+function decimalCommaNumber(text: string): string {
+  const t = text.trim();
+  return /^-?(?:0,\d+|\d+,(?:\d{1,2}|\d{4,}))$/.test(t) ? t.replace(",", ".") : text;
+}
+
+/** "C", "(C)", "\text{C}", "$\text{(C)}$" → "C". */
+function choiceLetter(text: string): string | undefined {
+  const m = /^[\s$]*(?:\\(?:text|textbf|mathrm)\s*\{\s*)?\(?\s*([A-J])\s*\)?\s*\}?[\s$.]*$/.exec(text);
+  return m?.[1];
+}
+
+/** Multiple choice: find the letter the completion picked. */
+function scoreChoice(completion: string, letter: string, o: MathOptions): RewardResult {
+  const picked = o.answerOnly ? pickWhole(completion) : pickChoice(completion);
+  if (!picked) return { reward: 0, status: "ok", reason: "no final answer (choice letter)" };
+  const same = picked.letter === letter;
+  return { reward: same ? 1 : 0, status: "ok", reason: `${picked.rule}: ${picked.letter}${same ? "" : " (not equivalent)"}` };
+}
+
+function pickWhole(text: string): { rule: string; letter: string } | undefined {
+  const l = choiceLetter(text.trim());
+  return l ? { rule: "whole", letter: l } : undefined;
+}
+
+function pickChoice(completion: string): { rule: string; letter: string } | undefined {
+  const text = completion.length > LIMITS.maxCompletionChars ? completion.slice(-LIMITS.maxCompletionChars) : completion;
+  const boxed = lastBoxedGroup(text);
+  if (boxed !== undefined) {
+    const m = /^[\s$]*(?:\\(?:text|textbf|mathrm)\s*\{\s*)?\(?\s*([A-J])\b/.exec(boxed);
+    if (m) return { rule: "boxed", letter: m[1] };
+  }
+  let last: string | undefined;
+  for (const m of text.matchAll(/\b(?:answer|option|choice)\s*(?:is|:)?\s*[:：]?\s*(?:\*\*)?\s*\(?([A-J])\b(?![a-z'])/gi)) last = m[1];
+  if (last) return { rule: "answer", letter: last.toUpperCase() };
+  const whole = pickWhole(text.replace(/\*\*/g, "").replace(/\\boxed\{|\}/g, ""));
+  if (whole) return whole;
+  for (const m of text.matchAll(/\(([A-J])\)|^\s*\**([A-J])[.)]\**\s*$/gm)) last = m[1] ?? m[2];
+  return last ? { rule: "letter", letter: last } : undefined;
+}
+
+function clip(text: string): string {
+  const t = text.replace(/\s+/g, " ").trim();
+  return t.length > 80 ? t.slice(0, 77) + "..." : t;
+}
