@@ -3,7 +3,7 @@ import type { Node } from "./ast.ts";
 import { type CompareOptions, equivalent } from "./compare.ts";
 import { type Candidate, candidates, DEFAULT_PRIORITY, type ExtractionRule, lastBoxedGroup, lastNumber, mathSegments } from "./extract.ts";
 import { LIMITS } from "./limits.ts";
-import { parseAnswer } from "./parse.ts";
+import { LimitError, parseAnswer, ProseError } from "./parse.ts";
 
 export interface MathOptions extends CompareOptions {
   /** Extraction rules tried in order on the completion. */
@@ -36,17 +36,19 @@ export function scoreMath(completion: string, reference: string | undefined, o: 
     try {
       pred = parseAnswer(o.decimalComma && c.rule === "whole" ? decimalCommaNumber(c.text) : c.text);
     } catch (err) {
+      if (err instanceof ProseError) continue;
+      if (err instanceof LimitError) return { reward: null, status: "error", reason: `${c.rule} answer rejected: ${err.message}` };
       firstError ||= `${c.rule} answer "${clip(c.text)}" could not be parsed: ${(err as Error).message}`;
       continue;
     }
     try {
-      const same = equivalent(gold.node, pred, o);
+      const same = equivalent(gold.node!, pred, o);
       return { reward: same ? 1 : 0, status: "ok", reason: `${c.rule}: ${clip(c.text)}${same ? "" : " (not equivalent)"}` };
     } catch (err) {
       return { reward: 0, status: "ok", reason: `${c.rule} answer too complex to compare: ${(err as Error).message}` };
     }
   }
-  return { reward: 0, status: "ok", reason: firstError };
+  return { reward: 0, status: "ok", reason: firstError || "no final answer" };
 }
 
 type Gold = { node: Node; letter?: undefined } | { letter: string; node?: undefined };

@@ -32,7 +32,8 @@ export function candidates(completion: string, o: ExtractOptions): Candidate[] {
 type Rule = (text: string, o: ExtractOptions) => string[];
 
 const RULES: Record<ExtractionRule, Rule> = {
-  whole: (t) => (t.trim() ? [t.trim()] : []),
+  // The whole completion, when it is short enough to be just an answer.
+  whole: (t) => (t.trim() && t.length <= LIMITS.maxAnswerChars ? [t.trim()] : []),
   boxed: (t) => {
     const b = lastBoxedGroup(t);
     return b === undefined ? [] : [b];

@@ -15,6 +15,10 @@ export const LIMITS = {
   maxPowerBits: 4_096,
   /** Largest n for which n! is computed exactly. */
   maxExactFactorial: 300,
+  /** Largest |exponent| of a constant power (10^{10^{10}} is rejected). */
+  maxExponent: 100_000,
+  /** Largest argument of a factorial or binomial. */
+  maxFactorial: 100_000,
   /** Largest |exponent| accepted in scientific notation. */
   maxSciExponent: 400,
   /** Most alternatives a ± expansion may produce. */

@@ -2,9 +2,13 @@ import type { Node } from "./ast.ts";
 import { LIMITS } from "./limits.ts";
 import { normalizeAnswer } from "./normalize.ts";
 import { fromDecimal, rat } from "./rational.ts";
-import { ParseError, type Token, tokenize } from "./tokenize.ts";
+import { checkBounds } from "./bounds.ts";
+import { LimitError, ParseError, type Token, tokenize } from "./tokenize.ts";
 
-export { ParseError } from "./tokenize.ts";
+export { LimitError, ParseError } from "./tokenize.ts";
+
+/** The text is a sentence rather than an answer (the extraction rule found nothing usable). */
+export class ProseError extends ParseError {}
 
 const REL_OPS = new Set(["=", "<", "<=", ">", ">=", "!=", "~", "in", "to", "=>"]);
 /** Single letters read as function names when followed by "(": f(x), g(2), P(A), W(n). */
@@ -15,14 +19,15 @@ const DOTS = new Set(["dots", "ldots", "cdots", "vdots"]);
 
 /** Parse one answer (LaTeX or plain text) into an expression tree. Throws ParseError. */
 export function parseAnswer(text: string): Node {
-  if (text.length > LIMITS.maxAnswerChars) throw new ParseError("answer too long");
+  if (text.length > LIMITS.maxAnswerChars) throw new LimitError(`answer longer than ${LIMITS.maxAnswerChars} characters`);
   const normalized = normalizeAnswer(text);
-  if (looksLikeProse(normalized)) throw new ParseError("looks like prose, not an answer");
+  if (looksLikeProse(normalized)) throw new ProseError("looks like prose, not an answer");
   const tokens = tokenize(normalized);
   if (tokens.length === 0) throw new ParseError("empty answer");
   const p = new Parser(tokens);
   const node = p.parseTop();
   if (p.i < tokens.length) throw new ParseError(`unexpected "${tokens[p.i].v}"`);
+  checkBounds(node);
   return node;
 }
 
@@ -32,7 +37,7 @@ const WORD_FUNCTIONS = new Set(["sin", "cos", "tan", "sec", "csc", "cot", "log",
 function looksLikeProse(s: string): boolean {
   const bare = s.replace(/\\[a-zA-Z]+\s*(?:\{[^{}]*\})?/g, " ");
   const words = bare.match(/[A-Za-z]{3,}/g) ?? [];
-  if (/\d/.test(bare) && words.some((w) => w.length >= 4 && !WORD_FUNCTIONS.has(w.toLowerCase()))) return true;
+  if (/\d/.test(bare) && words.some((w) => w.length >= 4 && /[a-z]/.test(w) && !WORD_FUNCTIONS.has(w.toLowerCase()))) return true;
   let run = 0;
   for (const w of words) {
     run = WORD_FUNCTIONS.has(w.toLowerCase()) ? 0 : run + 1;
@@ -67,7 +72,7 @@ class Parser {
   }
 
   private enter(): void {
-    if (++this.depth > LIMITS.maxDepth) throw new ParseError("nesting too deep");
+    if (++this.depth > LIMITS.maxDepth) throw new LimitError(`nesting deeper than ${LIMITS.maxDepth}`);
   }
 
   parseTop(): Node {
@@ -97,7 +102,7 @@ class Parser {
       this.i++;
       if (this.atListEnd() || this.isOp(";") || this.isOp(",")) continue;
       items.push(this.parseRel());
-      if (items.length > LIMITS.maxItems) throw new ParseError("too many items");
+      if (items.length > LIMITS.maxItems) throw new LimitError("too many items");
     }
     return items.length === 1 ? items[0] : { k: "list", items, sep: "," };
   }
@@ -181,7 +186,7 @@ class Parser {
         if (mixed) factors[factors.length - 1] = mixed;
         else factors.push(f);
       } else break;
-      if (factors.length > LIMITS.maxItems) throw new ParseError("expression too long");
+      if (factors.length > LIMITS.maxItems) throw new LimitError("expression too long");
     }
     const meaningful = factors.filter((f) => f.k !== "text");
     const kept = meaningful.length > 0 ? meaningful : factors;
@@ -316,7 +321,7 @@ class Parser {
 
   private number(v: string): Node {
     const m = /e([+-]?\d+)$/i.exec(v);
-    if (m && Math.abs(Number(m[1])) > LIMITS.maxSciExponent) throw new ParseError("exponent too large");
+    if (m && Math.abs(Number(m[1])) > LIMITS.maxSciExponent) throw new LimitError("scientific exponent too large");
     const dot = v.indexOf(".");
     const mant = v.replace(/e.*$/i, "");
     const node: Node = { k: "num", v: fromDecimal(v), decimals: dot < 0 || m ? 0 : mant.length - dot - 1 };
@@ -522,7 +527,7 @@ class Parser {
         continue;
       }
       row.push(this.parseAdd());
-      if (row.length > LIMITS.maxItems || rows.length > LIMITS.maxItems) throw new ParseError("matrix too large");
+      if (row.length > LIMITS.maxItems || rows.length > LIMITS.maxItems) throw new LimitError("matrix too large");
     }
     if (row.length) rows.push(row);
     if (rows.length === 0) throw new ParseError("empty matrix");

@@ -28,6 +28,9 @@ const TEXT_COMMANDS = new Set(["text", "textnormal", "textbf", "textit", "textrm
 
 export class ParseError extends Error {}
 
+/** The input exceeds a hard bound (see limits.ts): rejected before any expensive work. */
+export class LimitError extends ParseError {}
+
 /** Read a brace group starting at `s[i] === "{"`; returns the inside and the index after the closing brace. */
 export function braceGroup(s: string, i: number): [string, number] {
   let depth = 0;
@@ -45,7 +48,7 @@ export function tokenize(s: string): Token[] {
   let i = 0;
   const n = s.length;
   while (i < n) {
-    if (out.length > LIMITS.maxTokens) throw new ParseError("answer too long");
+    if (out.length > LIMITS.maxTokens) throw new LimitError("answer too long");
     const c = s[i];
     if (c === " " || c === "\n" || c === "\t" || c === "\r") {
       i++;
