@@ -91,7 +91,18 @@ function choiceLetter(text: string): string | undefined {
 /** Multiple choice: find the letter the completion picked. */
 function scoreChoice(completion: string, letter: string, o: MathOptions): RewardResult {
   const picked = o.answerOnly ? pickWhole(completion) : pickChoice(completion);
-  if (!picked) return { reward: 0, status: "ok", reason: "no final answer (choice letter)" };
+  if (!picked) {
+    // No letter: the answer given instead still has to respect the bounds.
+    const first = o.answerOnly ? { rule: "whole", text: completion } : candidates(completion, o)[0];
+    if (first) {
+      try {
+        parseAnswer(first.text);
+      } catch (err) {
+        if (err instanceof LimitError) return { reward: null, status: "error", reason: `${first.rule} answer rejected: ${err.message}` };
+      }
+    }
+    return { reward: 0, status: "ok", reason: "no final answer (choice letter)" };
+  }
   const same = picked.letter === letter;
   return { reward: same ? 1 : 0, status: "ok", reason: `${picked.rule}: ${picked.letter}${same ? "" : " (not equivalent)"}` };
 }

@@ -44,14 +44,17 @@ export class MathPool {
   private readonly size: number;
   private readonly options: MathOptions;
   private readonly budgetMs: number;
+  private readonly workerUrl: URL;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextChunk = 0;
   private watchdog?: NodeJS.Timeout;
   private closed = false;
 
-  constructor(options: MathOptions, budgetMs: number, size: number = availableParallelism()) {
+  /** `workerUrl` replaces the worker script (tests use it to simulate a pair that never finishes). */
+  constructor(options: MathOptions, budgetMs: number, size: number = availableParallelism(), workerUrl = new URL("./worker.ts", import.meta.url)) {
     this.options = options;
+    this.workerUrl = workerUrl;
     this.budgetMs = budgetMs;
     this.size = Math.max(1, size);
   }
@@ -92,7 +95,7 @@ export class MathPool {
 
   private spawn(): Slot {
     const progress = new SharedArrayBuffer(8);
-    const worker = new Worker(new URL("./worker.ts", import.meta.url), { workerData: { progress, options: this.options } satisfies WorkerInit });
+    const worker = new Worker(this.workerUrl, { workerData: { progress, options: this.options } satisfies WorkerInit });
     const slot: Slot = { worker, progress: new Int32Array(progress), ready: false, beat: 0, since: performance.now() };
     worker.on("message", (msg: { ready?: true; chunk: number; results: RewardResult[] }) => {
       if (msg.ready) {
