@@ -435,8 +435,16 @@ function intervalOf(r: Node & { k: "rel" }): Node | undefined {
     if (op === ">" || op === ">=") return { k: "interval", lo: b, hi: POS_INF, lc: op === ">=", rc: false };
     return { k: "interval", lo: NEG_INF, hi: b, lc: false, rc: op === "<=" };
   }
-  if (r.args.length === 3 && r.ops.every((op) => op === "<" || op === "<=") && nameLike(r.args[1]) && constant(r.args[0]) && constant(r.args[2])) {
-    return { k: "interval", lo: r.args[0], hi: r.args[2], lc: r.ops[0] === "<=", rc: r.ops[1] === "<=" };
+  if (r.args.length === 3 && r.ops.every((op) => op === "<" || op === "<=") && constant(r.args[0]) && constant(r.args[2])) {
+    const [lo, mid, hi] = r.args;
+    const lc = r.ops[0] === "<=";
+    const rc = r.ops[1] === "<=";
+    // 1 ≤ |z| ≤ 3/2 → [-3/2, -1] ∪ [1, 3/2]
+    if (mid.k === "fn" && mid.name === "abs" && nameLike(mid.args[0]) && numericValue(lo, EMPTY) > 0) {
+      const neg = (n: Node): Node => ({ k: "neg", a: n });
+      return { k: "union", parts: [{ k: "interval", lo: neg(hi), hi: neg(lo), lc: rc, rc: lc }, { k: "interval", lo, hi, lc, rc }] };
+    }
+    if (nameLike(mid)) return { k: "interval", lo, hi, lc, rc };
   }
   if (r.args.length === 3 && r.ops.every((op) => op === ">" || op === ">=") && nameLike(r.args[1]) && constant(r.args[0]) && constant(r.args[2])) {
     return { k: "interval", lo: r.args[2], hi: r.args[0], lc: r.ops[1] === ">=", rc: r.ops[0] === ">=" };
