@@ -309,7 +309,13 @@ class Comparer {
     if (g.k === "text" || p.k === "text") return textEqv(g, p);
     const eg = exactValue(g);
     const ep = exactValue(p);
-    if (eg && ep) return Q.eq(eg, ep) || roundsTo(g, eg, p, ep);
+    if (eg && ep) {
+      if (Q.eq(eg, ep)) return true;
+      // Two written numbers (16386.16 ≠ 16386.17) or two integers compare exactly; else within the tolerance.
+      const exactOnly = (isLiteral(g) && isLiteral(p)) || (Q.isInt(eg) && Q.isInt(ep));
+      if (!exactOnly && close(Q.toNumber(eg), Q.toNumber(ep), this.o.tolerance)) return true;
+      return roundsTo(g, eg, p, ep);
+    }
     const sg = freeSymbols(g);
     const sp = freeSymbols(p);
     if (sg.size === 0 && sp.size === 0) {
@@ -381,6 +387,10 @@ function roundsToFloat(g: Node, p: Node, a: number, b: number): boolean {
   const other = dg === d ? p : g;
   if (other.k === "num" || (other.k === "neg" && other.a.k === "num")) return false;
   return Math.abs(a - b) <= 0.5 * 10 ** -d * (1 + 1e-9) + 1e-15;
+}
+
+function isLiteral(n: Node): boolean {
+  return n.k === "num" || (n.k === "neg" && n.a.k === "num");
 }
 
 function isInfinite(n: Node): boolean {

@@ -55,26 +55,27 @@ type Gold = { node: Node; letter?: undefined } | { letter: string; node?: undefi
 
 /** The reference's answer: its boxed part, else the whole text, else its last math or number. */
 function referenceAnswer(reference: string, o: MathOptions): Gold | string {
-  const texts: string[] = [];
   const boxed = lastBoxedGroup(reference);
-  if (boxed !== undefined) texts.push(boxed);
+  const texts = boxed !== undefined ? [boxed] : [];
   if (reference.length <= LIMITS.maxAnswerChars) texts.push(o.decimalComma ? decimalCommaNumber(reference) : reference);
   const envs = mathSegments(reference);
   if (envs.length) texts.push(envs[envs.length - 1].inner);
-  const n = lastNumber(reference, o.decimalComma);
-  if (n !== undefined) texts.push(n);
-  let error = "reference is empty";
+  let error: string | undefined;
+  let prose = reference.length > LIMITS.maxAnswerChars;
   for (const t of texts) {
     const letter = choiceLetter(t);
     if (letter) return { letter };
     try {
       return { node: parseAnswer(t) };
     } catch (err) {
-      error ||= "";
-      if (error === "reference is empty") error = `reference could not be parsed: ${(err as Error).message}`;
+      if (err instanceof ProseError) prose = true;
+      error ??= `reference could not be parsed: ${(err as Error).message}`;
     }
   }
-  return error;
+  // A worked solution without a box or math: its last number.
+  const n = prose ? lastNumber(reference, o.decimalComma) : undefined;
+  if (n !== undefined) return { node: parseAnswer(n) };
+  return error ?? "reference has no answer";
 }
 
 function decimalCommaNumber(text: string): string {
@@ -120,8 +121,8 @@ function pickChoice(completion: string): { rule: string; letter: string } | unde
     if (m) return { rule: "boxed", letter: m[1] };
   }
   let last: string | undefined;
-  for (const m of text.matchAll(/\b(?:answer|option|choice)\s*(?:is|:)?\s*[:：]?\s*(?:\*\*)?\s*\(?([A-J])\b(?![a-z'])/gi)) last = m[1];
-  if (last) return { rule: "answer", letter: last.toUpperCase() };
+  for (const m of text.matchAll(/\b(?:[Aa]nswer|ANSWER|[Oo]ption|[Cc]hoice)\s*(?:is|:)?\s*[:：]?\s*(?:\*\*)?\s*\(?([A-J])\b(?![a-z'])/g)) last = m[1];
+  if (last) return { rule: "answer", letter: last };
   const whole = pickWhole(text.replace(/\*\*/g, "").replace(/\\boxed\{|\}/g, ""));
   if (whole) return whole;
   for (const m of text.matchAll(/\(([A-J])\)|^\s*\**([A-J])[.)]\**\s*$/gm)) last = m[1] ?? m[2];

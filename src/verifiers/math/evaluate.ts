@@ -159,9 +159,12 @@ export function numericValue(node: Node, env: Env): number {
           for (let j = 1; j <= k && j <= 1000; j++) r = (r * (n - k + j)) / j;
           return k > 1000 ? NaN : r;
         }
+        case "det": {
+          const m = node.args.length === 1 ? matrixValue(node.args[0], env) : undefined;
+          return m ? determinant(m) : NaN;
+        }
         case "gcd":
         case "lcm":
-        case "det":
           return NaN;
       }
       return opaque(node.name, args);
@@ -250,6 +253,29 @@ export function matrixValue(node: Node, env: Env): number[][] | undefined {
     default:
       return undefined;
   }
+}
+
+/** Determinant by Gaussian elimination with partial pivoting (NaN for non-square). */
+function determinant(m: number[][]): number {
+  const n = m.length;
+  if (m.some((r) => r.length !== n)) return NaN;
+  const a = m.map((r) => [...r]);
+  let det = 1;
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
+    if (a[p][c] === 0) return 0;
+    if (p !== c) {
+      [a[p], a[c]] = [a[c], a[p]];
+      det = -det;
+    }
+    det *= a[c][c];
+    for (let r = c + 1; r < n; r++) {
+      const f = a[r][c] / a[c][c];
+      for (let k = c; k < n; k++) a[r][k] -= f * a[c][k];
+    }
+  }
+  return det;
 }
 
 function sameShape(a: number[][], b: number[][]): boolean {

@@ -135,8 +135,10 @@ function joinable(gap: string): boolean {
     .trim();
   if (g === "") return true;
   const words = g.match(/[A-Za-z]+/g) ?? [];
-  const connective = /[,;&]/.test(g) || words.some((w) => /^(and|or)$/i.test(w));
-  return connective && words.length <= 4 && g.length <= 40;
+  const others = words.filter((w) => !/^(and|or)$/i.test(w));
+  // Punctuation alone joins only bare answers; "and"/"or" may come with a few words ("papers and").
+  if (words.length === others.length) return others.length === 0 && /^[,;&\s]+$/.test(g);
+  return others.length <= 3 && g.length <= 40;
 }
 
 /** `$…$`, `$$…$$`, `\(…\)`, `\[…\]` segments (inline ones stay on one line), in order. */

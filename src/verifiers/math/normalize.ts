@@ -12,10 +12,10 @@ const FUNCTION_WORDS = new Set([
 /** Control characters a JSON "\f", "\b", "\t" or "\r" escape leaves where a LaTeX command was meant. */
 function repairEscapes(s: string): string {
   return s
-    .replace(/\f(?=rac)/g, "\\f")
-    .replace(/\x08(?=oxed|egin|inom)/g, "\\b")
-    .replace(/\t(?=ext|imes|frac|an\b|heta)/g, "\\t")
-    .replace(/\r(?=ight)/g, "\\r");
+    .replace(/\\?\f(?=rac)/g, "\\f")
+    .replace(/\\?\x08(?=oxed|egin|inom)/g, "\\b")
+    .replace(/\\?\t(?=ext|imes|frac|an\b|heta)/g, "\\t")
+    .replace(/\\?\r(?=ight)/g, "\\r");
 }
 
 export function normalizeAnswer(input: string): string {
@@ -60,11 +60,18 @@ export function normalizeAnswer(input: string): string {
   return stripTrailingWords(s);
 }
 
-/** "125 miles", "5 cm": plain unit words after a number are dropped (function names are kept). */
+const SHORT_UNITS = new Set(["cm", "mm", "km", "kg", "mg", "ml", "ft", "yd", "mi", "hr", "lb", "oz", "sq", "mph", "kph"]);
+
+/**
+ * "125 miles", "5 cm": unit words after a number are dropped. Words of three or more letters
+ * after a space count as units (function names excepted); shorter ones only if they are known
+ * units, so "3xy" stays a product.
+ */
 function stripTrailingWords(s: string): string {
-  const m = /([\d}])\s*((?:[a-zA-Z]{2,}\.?\s*){1,4})$/.exec(s);
+  const m = /([\d}])(\s*)((?:[a-zA-Z]{2,}\.?\s*){1,4})$/.exec(s);
   if (!m) return s;
-  const words = m[2].trim().split(/[\s.]+/).filter(Boolean);
-  if (words.some((w) => FUNCTION_WORDS.has(w.toLowerCase()))) return s;
+  const words = m[3].trim().split(/[\s.]+/).filter(Boolean);
+  const unit = (w: string) => SHORT_UNITS.has(w.toLowerCase()) || (m[2] !== "" && w.length >= 3 && !FUNCTION_WORDS.has(w.toLowerCase()));
+  if (!words.every(unit)) return s;
   return s.slice(0, m.index + 1).trimEnd();
 }

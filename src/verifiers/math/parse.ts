@@ -16,6 +16,8 @@ const FUNCTION_LETTERS = new Set(["f", "g", "h", "F", "G", "H", "P", "Q", "W"]);
 const IGNORED_COMMANDS = new Set(["displaystyle", "quad", "qquad", "hfill", "mathrm", "nonumber", "notag", "hline", "circ"]);
 const DECORATIONS = new Set(["overline", "bar", "vec", "hat", "widehat", "tilde", "overrightarrow", "underline", "boxed", "fbox", "mathbb", "mathcal"]);
 const DOTS = new Set(["dots", "ldots", "cdots", "vdots"]);
+/** Commands that close a bracket pair; they never start a factor. */
+const CLOSERS = new Set(["rfloor", "rceil", "rangle", "rvert", "rVert"]);
 
 /** Parse one answer (LaTeX or plain text) into an expression tree. Throws ParseError. */
 export function parseAnswer(text: string): Node {
@@ -204,7 +206,7 @@ class Parser {
       case "begin":
         return true;
       case "cmd":
-        return !DOTS.has(t.v);
+        return !DOTS.has(t.v) && !CLOSERS.has(t.v);
       case "op":
         return t.v === "(" || t.v === "{" || (t.v === "|" && this.absDepth === 0) || t.v === "\\{";
       default:
@@ -469,7 +471,8 @@ class Parser {
         const close = this.peek();
         if (!close || close.t !== "op" || (close.v !== ")" && close.v !== "]")) throw new ParseError(`unclosed "${open}"`);
         this.i++;
-        const items = inner.k === "list" && inner.sep === "," ? inner.items : [inner];
+        // "(0;-2;6)": some write tuples with semicolons.
+        const items = inner.k === "list" ? inner.items : [inner];
         if (items.length === 1) {
           if (open === "(" && close.v === ")") return items[0];
           if (open === "[" && close.v === "]") return items[0];
