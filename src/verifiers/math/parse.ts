@@ -33,16 +33,17 @@ export function parseAnswer(text: string): Node {
   return node;
 }
 
-const WORD_FUNCTIONS = new Set(["sin", "cos", "tan", "sec", "csc", "cot", "log", "exp", "sqrt", "max", "min", "gcd", "lcm", "abs", "det", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "floor", "ceil", "mod", "inf", "infty"]);
+const WORD_FUNCTIONS = new Set(["sin", "cos", "tan", "sec", "csc", "cot", "log", "exp", "sqrt", "max", "min", "gcd", "lcm", "abs", "det", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "floor", "ceil", "mod", "inf", "infty", "ln", "lg", "pi", "dx", "dy", "dt"]);
 
 /** Two plain words in a row ("Jane started growing") mean a sentence, not a mathematical answer. */
 function looksLikeProse(s: string): boolean {
   const bare = s.replace(/\\[a-zA-Z]+\s*(?:\{[^{}]*\})?/g, " ");
-  const words = bare.match(/[A-Za-z]{3,}/g) ?? [];
+  const words = bare.match(/[A-Za-z]{2,}/g) ?? [];
   if (/\d/.test(bare) && words.some((w) => w.length >= 4 && /[a-z]/.test(w) && !WORD_FUNCTIONS.has(w.toLowerCase()))) return true;
   let run = 0;
   for (const w of words) {
-    run = WORD_FUNCTIONS.has(w.toLowerCase()) ? 0 : run + 1;
+    // Capitalised names of points and segments (AB, CD) are not words.
+    run = WORD_FUNCTIONS.has(w.toLowerCase()) || !/[a-z]/.test(w) ? 0 : run + 1;
     if (run >= 2) return true;
   }
   return false;
