@@ -2,7 +2,8 @@
  * Speed of the math verifier.
  *   node bench/math-speed.ts [pairs=10000]
  * 1. In-process engine: median / p99 / max per pair over a mixed set of pairs.
- * 2. `rewardsmith score` (worker pool, one worker per core) on the same pairs as JSONL: records/s.
+ * 2. The worker pool through the library API, and `rewardsmith score` (pool, one worker per
+ *    core, process start-up included) on the same pairs as JSONL: pairs/s and records/s.
  * 3. The same through the CLI with 1 % pathological completions: every record gets one output
  *    line, the pathological ones are errors.
  */
@@ -11,7 +12,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { scoreMath } from "../src/verifiers/math/engine.ts";
+import { DEFAULT_MATH_OPTIONS, scoreMath } from "../src/verifiers/math/engine.ts";
+import { MathPool } from "../src/verifiers/math/pool.ts";
 import { benchPairs } from "./math-pairs.ts";
 
 const count = Number(process.argv[2] ?? 10_000);
@@ -31,6 +33,14 @@ for (const p of pairs) {
 times.sort((a, b) => a - b);
 const q = (f: number) => times[Math.min(times.length - 1, Math.floor(f * times.length))];
 const total = times.reduce((a, b) => a + b, 0);
+
+// The worker pool through the library API (workers started and warmed first).
+const pool = new MathPool(DEFAULT_MATH_OPTIONS, 1000);
+await pool.score(pairs.slice(0, 2000).map((p) => [p.completion, p.reference]));
+const tp = performance.now();
+await pool.score(pairs.map((p) => [p.completion, p.reference]));
+const poolSeconds = (performance.now() - tp) / 1000;
+await pool.close();
 
 const dir = mkdtempSync(join(tmpdir(), "math-speed-"));
 writeFileSync(join(dir, "spec.yaml"), "rewards:\n  correct: {type: math}\n");
@@ -58,5 +68,6 @@ console.log(`| median per pair | ${(q(0.5) * 1000).toFixed(1)} µs |`);
 console.log(`| p99 per pair | ${(q(0.99) * 1000).toFixed(1)} µs |`);
 console.log(`| max per pair | ${(times[times.length - 1]).toFixed(2)} ms |`);
 console.log(`| single-thread throughput | ${Math.round(count / (total / 1000))} pairs/s |`);
+console.log(`| worker pool (library API, ${availableParallelism()} workers, warm) | ${Math.round(count / poolSeconds)} pairs/s |`);
 console.log(`| \`rewardsmith score\` (worker pool, ${count} records, incl. start-up) | ${(count / plain.seconds).toFixed(0)} records/s (${plain.seconds.toFixed(2)} s) |`);
 console.log(`| 10,000 records with 1 % pathological | ${lines.length} output lines, ${errors.length} errors (${pathologicalErrors} of ${hostile.filter((p) => p.pathological).length} pathological), ${h.seconds.toFixed(2)} s |`);
