@@ -20,7 +20,7 @@ export function equivalent(gold: Node, pred: Node, o: CompareOptions): boolean {
 
 const INEQ = new Set(["<", "<=", ">", ">="]);
 const KNOWN_FUNCTIONS = new Set(["sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "asin", "acos", "atan",
-  "sinh", "cosh", "tanh", "log", "ln", "lg", "logb", "exp", "sqrt", "abs", "floor", "ceil", "max", "min", "gcd", "lcm", "det", "factorial", "binom"]);
+  "sinh", "cosh", "tanh", "log", "ln", "lg", "logb", "exp", "sqrt", "abs", "floor", "ceil", "max", "min", "gcd", "lcm", "det", "factorial", "binom", "deg"]);
 
 /** A left-hand side that names the answer (x, a_3, f(x), |AB|, (p, q), NO/BO, V_1:V_2). */
 export function nameLike(n: Node): boolean {

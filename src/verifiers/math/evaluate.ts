@@ -50,6 +50,8 @@ function exact(node: Node): Q.Rational | undefined {
       return Q.pow(a, b.n, LIMITS.maxPowerBits);
     }
     case "fn": {
+      // A degree mark does not change the number: 90° answers 90.
+      if (node.name === "deg") return exact(node.args[0]);
       if (node.name === "factorial" && node.args.length === 1) {
         const a = exact(node.args[0]);
         if (!a || !Q.isInt(a) || a.n < 0n || a.n > BigInt(LIMITS.maxExactFactorial)) return undefined;
@@ -92,6 +94,8 @@ function factorial(n: number): number {
   for (let k = 2; k <= n; k++) r *= k;
   return r;
 }
+
+const TRIG = new Set(["sin", "cos", "tan", "sec", "csc", "cot"]);
 
 const UNARY: Record<string, (x: number) => number> = {
   sin: Math.sin, cos: Math.cos, tan: Math.tan,
@@ -143,6 +147,9 @@ export function numericValue(node: Node, env: Env): number {
       return numericValue(node.a, env);
     case "fn": {
       const args = node.args.map((x) => numericValue(x, env));
+      if (node.name === "deg") return args[0];
+      // sin 30° takes degrees.
+      if (TRIG.has(node.name) && node.args[0]?.k === "fn" && node.args[0].name === "deg") args[0] *= Math.PI / 180;
       const f = UNARY[node.name];
       if (f && args.length === 1) return f(args[0]);
       switch (node.name) {

@@ -35,7 +35,7 @@ export function normalizeAnswer(input: string): string {
     .replace(/\$/g, " ")
     .replace(/\\%|％/g, "%")
     .replace(/\s*\b(?:percentage|percent|pct)\b/gi, "%")
-    .replace(/\^\s*\{?\s*\\circ\s*\}?|°|\\degree(?![a-zA-Z])/g, "")
+    .replace(/\^\s*\{?\s*\\circ\s*\}?|\\degree(?![a-zA-Z])/g, "°")
     .replace(/\\text(?:normal|bf|it|rm|sf|tt)?\s*\{\s*(?:and|or)\s*\}|\\mbox\s*\{\s*(?:and|or)\s*\}/g, ",")
     .replace(/\s*,?\s*\b(?:and|or)\b\s*/g, ",")
     .replace(/,\s*,/g, ",")

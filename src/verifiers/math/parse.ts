@@ -241,6 +241,9 @@ class Parser {
       } else if (t.v === "%") {
         this.i++;
         base = { k: "pct", a: base };
+      } else if (t.v === "°") {
+        this.i++;
+        base = { k: "fn", name: "deg", args: [base] };
       } else if (t.v === "'" && base.k === "sym") {
         this.i++;
         base = { k: "sym", name: base.name + "'" };

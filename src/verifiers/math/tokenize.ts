@@ -127,7 +127,7 @@ export function tokenize(s: string): Token[] {
       i += 2;
       continue;
     }
-    if ("+-*/^_()[]{},;:&|=<>!%'".includes(c)) {
+    if ("+-*/^_()[]{},;:&|=<>!%'°".includes(c)) {
       out.push({ t: "op", v: c });
       i++;
       continue;
