@@ -20,3 +20,10 @@ export { type Progress, scoreStream, StreamIoError, type StreamOptions, type Sum
 
 export { tokenF1 } from "./verifiers/text/f1.ts";
 export { overlongPenalty } from "./verifiers/format/length.ts";
+
+// --- math verifier (issue #3) ---
+export { DEFAULT_MATH_OPTIONS, type MathOptions, scoreMath } from "./verifiers/math/engine.ts";
+export { MathPool, type Pair as MathPair } from "./verifiers/math/pool.ts";
+export { mathReward } from "./verifiers/math/reward.ts";
+export { equivalent as mathEquivalent } from "./verifiers/math/compare.ts";
+export { LimitError as MathLimitError, ParseError as MathParseError, parseAnswer as parseMathAnswer } from "./verifiers/math/parse.ts";

@@ -41,10 +41,12 @@ export function nameLike(n: Node): boolean {
   }
 }
 
+/** `name = value`, where the value is not itself a name (so `x = y` is an equation). */
 function isAssignment(n: Node): n is Node & { k: "rel" } {
   return n.k === "rel" && n.ops.length === 1 && n.ops[0] === "=" && nameLike(n.args[0]) && !nameLike(n.args[1]);
 }
 
+/** `name = anything`. */
 function isAssignmentLoose(n: Node): n is Node & { k: "rel" } {
   return n.k === "rel" && n.ops.length === 1 && n.ops[0] === "=" && nameLike(n.args[0]);
 }

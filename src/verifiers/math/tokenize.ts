@@ -143,7 +143,8 @@ export function tokenize(s: string): Token[] {
 
 /**
  * A run of letters: function names (also glued, as in "sinx"), the constants pi/inf, and otherwise
- * single-letter symbols (implicit multiplication) — except whole words, kept so text answers compare.
+ * single-letter symbols (implicit multiplication: "xy" is x·y). Word answers such as "odd" become
+ * products of letters; the comparison reads them back as text.
  */
 function pushWord(out: Token[], word: string): void {
   const lower = word.toLowerCase();
