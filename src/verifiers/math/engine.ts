@@ -23,7 +23,8 @@ export const DEFAULT_MATH_OPTIONS: MathOptions = {
 };
 
 /** Score one (completion, reference) pair in-process. Never throws. */
-export function scoreMath(completion: string, reference: string | undefined, o: MathOptions = DEFAULT_MATH_OPTIONS): RewardResult {
+export function scoreMath(completion: string, reference: string | readonly string[] | undefined, o: MathOptions = DEFAULT_MATH_OPTIONS): RewardResult {
+  if (typeof reference !== "string" && reference !== undefined) return scoreAlternatives(completion, reference, o);
   if (reference === undefined || reference.trim() === "") return { reward: null, status: "unscorable", reason: "no reference" };
   const gold = referenceAnswer(reference, o);
   if (typeof gold === "string") return { reward: null, status: "unscorable", reason: gold };
@@ -51,12 +52,27 @@ export function scoreMath(completion: string, reference: string | undefined, o: 
   return { reward: 0, status: "ok", reason: firstError || "no final answer" };
 }
 
+/** Several accepted references: 1 if any matches; unscorable only if none can be read. */
+function scoreAlternatives(completion: string, references: readonly string[], o: MathOptions): RewardResult {
+  let first: RewardResult | undefined;
+  for (const ref of references) {
+    const r = scoreMath(completion, ref, o);
+    if (r.status === "ok" && r.reward === 1) return r;
+    if (r.status === "error") return r;
+    if (!first || (first.status !== "ok" && r.status === "ok")) first = r;
+  }
+  return first ?? { reward: null, status: "unscorable", reason: "no reference" };
+}
+
 type Gold = { node: Node; letter?: undefined } | { letter: string; node?: undefined };
 
 /** The reference's answer: its boxed part, else the whole text, else its last math or number. */
 function referenceAnswer(reference: string, o: MathOptions): Gold | string {
   const boxed = lastBoxedGroup(reference);
   const texts = boxed !== undefined ? [boxed] : [];
+  // GSM8K references: a worked solution ending in "#### 72".
+  const hashes = reference.lastIndexOf("####");
+  if (hashes >= 0) texts.push(reference.slice(hashes + 4).trim());
   if (reference.length <= LIMITS.maxAnswerChars) texts.push(o.decimalComma ? decimalCommaNumber(reference) : reference);
   const envs = mathSegments(reference);
   if (envs.length) texts.push(envs[envs.length - 1].inner);

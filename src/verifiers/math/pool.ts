@@ -4,7 +4,7 @@ import type { RewardResult } from "../../core/types.ts";
 import type { MathOptions } from "./engine.ts";
 
 /** One (completion, reference) pair as sent to a worker. */
-export type Pair = [completion: string, reference: string | undefined];
+export type Pair = [completion: string, reference: string | readonly string[] | undefined];
 
 export interface WorkerInit {
   /** Int32[0]: index in the chunk of the pair being scored; Int32[1]: pairs started (a heartbeat). */

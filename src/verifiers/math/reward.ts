@@ -34,6 +34,12 @@ export function mathOptions(o: MathRewardOptions): MathOptions {
   };
 }
 
+/** A list of strings is a set of accepted answers; anything else is read as one reference. */
+function references(value: unknown): string | string[] | undefined {
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string" || typeof v === "number")) return value.map(String);
+  return referenceText(value);
+}
+
 /** 1 when the completion's final answer is mathematically equivalent to the reference, else 0. */
 export const mathReward: RewardType<typeof options> = {
   type: "math",
@@ -45,7 +51,7 @@ export const mathReward: RewardType<typeof options> = {
       name,
       type: "math",
       score(samples) {
-        const pairs: Pair[] = samples.map((s) => [completionText(s.completion), referenceText(s.reference)]);
+        const pairs: Pair[] = samples.map((s) => [completionText(s.completion), references(s.reference)]);
         return pool.score(pairs);
       },
       close: () => pool.close(),

@@ -3,7 +3,7 @@ import type { RewardResult } from "../../core/types.ts";
 import type { MathOptions } from "./engine.ts";
 import type { ChunkMessage, WorkerInit } from "./pool.ts";
 
-export type PairScorer = (completion: string, reference: string | undefined, options: MathOptions) => RewardResult;
+export type PairScorer = (completion: string, reference: string | readonly string[] | undefined, options: MathOptions) => RewardResult;
 
 /**
  * The worker side of the math pool: score each chunk of pairs with `score`, publishing the index

@@ -61,3 +61,14 @@ test("through a spec: a pathological record yields status error while the rest a
   assert.match(out[1].components!.correct.reason!, /exponent larger than/);
   assert.match(out[2].components!.correct.reason!, /longer than/);
 });
+
+test("a list of references is a set of accepted answers", async () => {
+  const spec = parseSpec({ rewards: { correct: { type: "math", workers: 1 } } });
+  const scorer = new Scorer(spec);
+  after(() => scorer.close());
+  const out = await scorer.scoreRecords([
+    { id: 1, completion: "\\boxed{\\frac{1}{2}}", reference: ["0.5", "50\\%"] },
+    { id: 2, completion: "\\boxed{3}", reference: [1, 2] },
+  ]);
+  assert.deepEqual(out.map((o) => o.reward), [1, 0]);
+});

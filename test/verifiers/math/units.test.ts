@@ -153,6 +153,14 @@ test("hostile completions are bounded: 200 KB inputs finish and are judged", () 
   assert.equal(scoreMath(dollars, "1").reward, 0);
 });
 
+test("references: several accepted answers, GSM8K solutions", () => {
+  assert.equal(scoreMath("\\boxed{0.5}", ["1/3", "\\frac{1}{2}"]).reward, 1);
+  assert.equal(scoreMath("\\boxed{0.25}", ["1/3", "\\frac{1}{2}"]).reward, 0);
+  assert.equal(scoreMath("\\boxed{1}", ["\\frac{", "1"]).reward, 1);
+  assert.equal(scoreMath("\\boxed{1}", []).status, "unscorable");
+  assert.equal(scoreMath("#### 72", "She sold 48/2 = 24 clips in May.\n48+24 = 72\n#### 72").reward, 1);
+});
+
 test("options: tolerance, answer_only, decimal comma", () => {
   const o = DEFAULT_MATH_OPTIONS;
   assert.equal(scoreMath("\\boxed{3.1416}", "\\pi", { ...o, tolerance: 1e-4 }).reward, 1);
