@@ -96,6 +96,11 @@ function canonical(n: Node): Node {
           items: items.map((x) => (x.k === "list" && x.items.every(isAssignmentLoose) ? { k: "tuple", items: x.items.map((a) => (a as { args: Node[] }).args[1]) } : x)),
         };
       }
+      // "x < 2 or x > 3": conditions on one variable form a union of intervals.
+      if (items.length > 1 && items.every((x) => x.k === "rel") && new Set(items.flatMap((x) => [...freeSymbols(x)])).size === 1) {
+        const parts = items.map((x) => intervalOf(x as Node & { k: "rel" }));
+        if (parts.every((x) => x !== undefined)) return { k: "union", parts: parts as Node[] };
+      }
       return { k: "list", sep: ",", items: items.flatMap(expandPm) };
     }
     case "set":

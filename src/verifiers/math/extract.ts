@@ -173,7 +173,8 @@ export function mathSegments(text: string): Span[] {
       const inner = text.slice(from, end);
       const closeLen = display && text[end + 1] === "$" ? 2 : 1;
       if (display || !inner.includes("\n")) {
-        if (inner.trim()) out.push({ start: i, end: end + closeLen, inner });
+        // "$12$ cm$^2$": a segment that only continues the previous one (an exponent) is no answer.
+        if (inner.trim() && !/^\s*[\^_]/.test(inner)) out.push({ start: i, end: end + closeLen, inner });
         i = end + closeLen;
       } else i = from;
       continue;
