@@ -29,5 +29,3 @@ export type Node =
   | { k: "ratio"; parts: Node[] }
   /** A chain `a op b op c …`; ops are "=", "<", "<=", ">", ">=", "!=", "~" (approximately), "in". */
   | { k: "rel"; args: Node[]; ops: string[] };
-
-export type NodeKind = Node["k"];

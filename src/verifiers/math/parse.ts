@@ -457,11 +457,7 @@ class Parser {
     }
     if (DECORATIONS.has(name)) return this.parseArgument();
     if (DOTS.has(name)) return { k: "sym", name: "..." };
-    if (IGNORED_COMMANDS.has(name)) {
-      const t = this.peek();
-      if (!t) throw new ParseError("unexpected end of answer");
-      return this.parsePrimary();
-    }
+    if (IGNORED_COMMANDS.has(name)) return this.parsePrimary();
     if (name === "e" || name === "exponentiale") return { k: "const", name: "e" };
     return this.symbol(name);
   }

@@ -25,7 +25,6 @@ export const ZERO: Rational = { n: 0n, d: 1n };
 export const ONE: Rational = { n: 1n, d: 1n };
 
 export const add = (a: Rational, b: Rational): Rational => rat(a.n * b.d + b.n * a.d, a.d * b.d);
-export const sub = (a: Rational, b: Rational): Rational => rat(a.n * b.d - b.n * a.d, a.d * b.d);
 export const mul = (a: Rational, b: Rational): Rational => rat(a.n * b.n, a.d * b.d);
 export const div = (a: Rational, b: Rational): Rational => rat(a.n * b.d, a.d * b.n);
 export const neg = (a: Rational): Rational => ({ n: -a.n, d: a.d });
