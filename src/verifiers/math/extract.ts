@@ -136,8 +136,8 @@ function joinable(gap: string): boolean {
   if (g === "") return true;
   const words = g.match(/[A-Za-z]+/g) ?? [];
   const others = words.filter((w) => !/^(and|or)$/i.test(w));
-  // Punctuation alone joins only bare answers; "and"/"or" may come with a few words ("papers and").
-  if (words.length === others.length) return others.length === 0 && /^[,;&\s]+$/.test(g);
+  // Symbols alone (", ", " + ", "++") join; "and"/"or" may come with a few words ("papers and").
+  if (words.length === others.length) return others.length === 0 && g.length <= 12 && !/\d/.test(g);
   return others.length <= 3 && g.length <= 40;
 }
 
