@@ -34,13 +34,18 @@ times.sort((a, b) => a - b);
 const q = (f: number) => times[Math.min(times.length - 1, Math.floor(f * times.length))];
 const total = times.reduce((a, b) => a + b, 0);
 
-// The worker pool through the library API (workers started and warmed first).
-const pool = new MathPool(DEFAULT_MATH_OPTIONS, 1000);
-await pool.score(pairs.slice(0, 2000).map((p) => [p.completion, p.reference]));
-const tp = performance.now();
-await pool.score(pairs.map((p) => [p.completion, p.reference]));
-const poolSeconds = (performance.now() - tp) / 1000;
-await pool.close();
+// The worker pool through the library API (workers started and warmed first), 1 worker and one per core.
+async function poolRate(workers: number): Promise<number> {
+  const pool = new MathPool(DEFAULT_MATH_OPTIONS, 1000, workers);
+  await pool.score(pairs.slice(0, 2000).map((p) => [p.completion, p.reference]));
+  const t0 = performance.now();
+  await pool.score(pairs.map((p) => [p.completion, p.reference]));
+  const seconds = (performance.now() - t0) / 1000;
+  await pool.close();
+  return Math.round(count / seconds);
+}
+const poolOne = await poolRate(1);
+const poolAll = await poolRate(availableParallelism());
 
 const dir = mkdtempSync(join(tmpdir(), "math-speed-"));
 writeFileSync(join(dir, "spec.yaml"), "rewards:\n  correct: {type: math}\n");
@@ -68,6 +73,7 @@ console.log(`| median per pair | ${(q(0.5) * 1000).toFixed(1)} µs |`);
 console.log(`| p99 per pair | ${(q(0.99) * 1000).toFixed(1)} µs |`);
 console.log(`| max per pair | ${(times[times.length - 1]).toFixed(2)} ms |`);
 console.log(`| single-thread throughput | ${Math.round(count / (total / 1000))} pairs/s |`);
-console.log(`| worker pool (library API, ${availableParallelism()} workers, warm) | ${Math.round(count / poolSeconds)} pairs/s |`);
+console.log(`| worker pool (library API, warm), 1 worker | ${poolOne} pairs/s |`);
+console.log(`| worker pool (library API, warm), ${availableParallelism()} workers | ${poolAll} pairs/s |`);
 console.log(`| \`rewardsmith score\` (worker pool, ${count} records, incl. start-up) | ${(count / plain.seconds).toFixed(0)} records/s (${plain.seconds.toFixed(2)} s) |`);
 console.log(`| 10,000 records with 1 % pathological | ${lines.length} output lines, ${errors.length} errors (${pathologicalErrors} of ${hostile.filter((p) => p.pathological).length} pathological), ${h.seconds.toFixed(2)} s |`);
