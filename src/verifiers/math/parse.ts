@@ -459,6 +459,7 @@ class Parser {
     if (DOTS.has(name)) return { k: "sym", name: "..." };
     if (IGNORED_COMMANDS.has(name)) return this.parsePrimary();
     if (name === "e" || name === "exponentiale") return { k: "const", name: "e" };
+    if (name === "emptyset" || name === "varnothing") return { k: "set", items: [] };
     return this.symbol(name);
   }
 
