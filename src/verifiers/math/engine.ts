@@ -29,10 +29,10 @@ export function scoreMath(completion: string, reference: string | readonly strin
   const gold = referenceAnswer(reference, o);
   if (typeof gold === "string") return { reward: null, status: "unscorable", reason: gold };
   if (gold.letter) return scoreChoice(completion, gold.letter, o);
-  const found: Candidate[] = o.answerOnly ? [{ rule: "whole", text: completion.trim() }] : candidates(completion, o);
-  if (found.length === 0 || (found.length === 1 && found[0].text === "")) return { reward: 0, status: "ok", reason: "no final answer" };
+  const found: Iterable<Candidate> = o.answerOnly ? [{ rule: "whole", text: completion.trim() }] : candidates(completion, o);
   let firstError = "";
   for (const c of found) {
+    if (c.text.trim() === "") continue;
     let pred: Node;
     try {
       pred = parseAnswer(o.decimalComma && c.rule === "whole" ? decimalCommaNumber(c.text) : c.text);
@@ -110,7 +110,7 @@ function scoreChoice(completion: string, letter: string, o: MathOptions): Reward
   const picked = o.answerOnly ? pickWhole(completion) : pickChoice(completion);
   if (!picked) {
     // No letter: the answer given instead still has to respect the bounds.
-    const first = o.answerOnly ? { rule: "whole", text: completion } : candidates(completion, o)[0];
+    const first = o.answerOnly ? { rule: "whole", text: completion } : candidates(completion, o).next().value;
     if (first) {
       try {
         parseAnswer(first.text);

@@ -18,15 +18,14 @@ export interface ExtractOptions {
 
 /**
  * Candidate answers of a completion, best first: for each rule in priority order, what it found.
- * The caller parses them in order and keeps the first that parses.
+ * Lazy: the caller parses them in order and stops at the first that parses, so later rules
+ * usually never run.
  */
-export function candidates(completion: string, o: ExtractOptions): Candidate[] {
+export function* candidates(completion: string, o: ExtractOptions): Generator<Candidate> {
   const text = completion.length > LIMITS.maxCompletionChars ? completion.slice(-LIMITS.maxCompletionChars) : completion;
-  const out: Candidate[] = [];
   for (const rule of o.priority) {
-    for (const t of RULES[rule](text, o)) out.push({ rule, text: t });
+    for (const t of RULES[rule](text, o)) yield { rule, text: t };
   }
-  return out;
 }
 
 type Rule = (text: string, o: ExtractOptions) => string[];

@@ -44,12 +44,12 @@ test("last number: separators, signs, fractions, decimal comma only when asked",
 
 test("candidates come in priority order and say which rule found them", () => {
   const text = "Step: $x=2$.\nSo the answer is $\\boxed{4}$.\n#### 4";
-  const found = candidates(text, extract);
+  const found = [...candidates(text, extract)];
   assert.deepEqual(found[0], { rule: "boxed", text: "4" });
   assert.ok(found.some((c) => c.rule === "gsm8k"));
-  assert.deepEqual(candidates("The final answer is $7$. I hope it is correct.", extract)[0], { rule: "final_answer", text: "7" });
+  assert.deepEqual([...candidates("The final answer is $7$. I hope it is correct.", extract)][0], { rule: "final_answer", text: "7" });
   // A later box overrides an earlier "final answer".
-  assert.equal(candidates("Final answer: 5. Actually no: \\boxed{6}", extract)[0].text, "6");
+  assert.equal([...candidates("Final answer: 5. Actually no: \\boxed{6}", extract)][0].text, "6");
 });
 
 // --- parsing -------------------------------------------------------------------------------------
