@@ -57,3 +57,9 @@ export { DEFAULT_PROMPTS, DEFAULT_SYSTEM } from "./judges/prompts.ts";
 export { parseVerdict, type Verdict } from "./judges/verdict.ts";
 export { type AuditReport, auditJudges, formatAudit, MASTER_KEYS } from "./judges/audit.ts";
 export { type FakeJudgeServer, type FakeServerOptions, startFakeJudgeServer } from "./judges/testing/server.ts";
+// --- math verifier (issue #3) ---
+export { DEFAULT_MATH_OPTIONS, type MathOptions, scoreMath } from "./verifiers/math/engine.ts";
+export { MathPool, type Pair as MathPair } from "./verifiers/math/pool.ts";
+export { mathReward } from "./verifiers/math/reward.ts";
+export { equivalent as mathEquivalent } from "./verifiers/math/compare.ts";
+export { LimitError as MathLimitError, ParseError as MathParseError, parseAnswer as parseMathAnswer } from "./verifiers/math/parse.ts";

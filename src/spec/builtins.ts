@@ -4,6 +4,7 @@ import { judgeRewardType } from "../judges/type.ts";
 import { jsonReward } from "../verifiers/format/json.ts";
 import { lengthRewardType } from "../verifiers/format/length.ts";
 import { tagsReward } from "../verifiers/format/tags.ts";
+import { mathReward } from "../verifiers/math/reward.ts";
 import { containsReward } from "../verifiers/text/contains.ts";
 import { exactReward } from "../verifiers/text/exact.ts";
 import { f1Reward } from "../verifiers/text/f1.ts";
@@ -20,7 +21,8 @@ export function builtinRegistry(): RewardRegistry {
     .register(lengthRewardType)
     .register(tagsReward)
     .register(stepsReward)
-    .register(judgeRewardType);
+    .register(judgeRewardType)
+    .register(mathReward);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */

@@ -1,0 +1,77 @@
+/**
+ * Text-level clean-up of an extracted answer before tokenising: LaTeX spelling variants, spacing
+ * commands, thousands separators, currency, percent and degree words, connective words. Every rule
+ * here is linear in the input (no nested quantifiers), so hostile input cannot make it slow.
+ */
+
+const FUNCTION_WORDS = new Set([
+  "sin", "cos", "tan", "sec", "csc", "cot", "log", "ln", "exp", "sqrt", "arcsin", "arccos", "arctan",
+  "sinh", "cosh", "tanh", "max", "min", "gcd", "lcm", "abs", "pi", "det", "mod",
+]);
+
+/** Control characters a JSON "\f", "\b", "\t" or "\r" escape leaves where a LaTeX command was meant. */
+function repairEscapes(s: string): string {
+  return s
+    .replace(/\\?\f(?=rac)/g, "\\f")
+    .replace(/\\?\x08(?=oxed|egin|inom)/g, "\\b")
+    .replace(/\\?\t(?=ext|imes|frac|an\b|heta)/g, "\\t")
+    .replace(/\\?\r(?=ight)/g, "\\r");
+}
+
+export function normalizeAnswer(input: string): string {
+  let s = repairEscapes(input);
+  // Doubly escaped commands ("\\frac") as found in JSON-in-JSON data.
+  if (!/(?<!\\)\\[a-zA-Z]/.test(s)) s = s.replace(/\\\\(?=[a-zA-Z]{2})/g, "\\");
+  s = s
+    .replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\s*\.?/g, "")
+    .replace(/\\[dtc]frac(?![a-zA-Z])/g, "\\frac")
+    .replace(/\\[dt]binom(?![a-zA-Z])/g, "\\binom")
+    .replace(/\\(?:displaystyle|textstyle|limits|nolimits|mathstrut|boldsymbol|bm|mathbf|mathit|mathrm|mathsf|operatorname|mathnormal|rm|bf|it)(?![a-zA-Z])/g, "")
+    .replace(/\{\s*,\s*\}\s*/g, "")
+    .replace(/(\d),\\!\s*(?=\d{3})/g, "$1")
+    .replace(/(?<!\\)\\(?:quad|qquad|,|;|:|!| |enspace|thinspace)/g, " ")
+    .replace(/~/g, " ")
+    .replace(/\\\$|\\euro|€|£|¥/g, "")
+    .replace(/\$/g, " ")
+    .replace(/\\%|％/g, "%")
+    .replace(/\s*\b(?:percentage|percent|pct)\b/gi, "%")
+    .replace(/\^\s*\{?\s*\\circ\s*\}?|\\degree(?![a-zA-Z])/g, "°")
+    .replace(/\\text(?:normal|bf|it|rm|sf|tt)?\s*\{\s*(?:and|or)\s*\}|\\mbox\s*\{\s*(?:and|or)\s*\}/g, ",")
+    .replace(/\s*,?\s*\b(?:and|or)\b\s*/g, ",")
+    .replace(/,\s*,/g, ",")
+    .replace(/[−–]/g, "-")
+    .replace(/×|·/g, "*")
+    .replace(/÷/g, "/")
+    .replace(/√/g, "\\sqrt")
+    .replace(/π/g, "\\pi")
+    .replace(/∞/g, "\\infty")
+    .replace(/≤/g, "\\le ")
+    .replace(/≥/g, "\\ge ")
+    .replace(/≠/g, "\\ne ")
+    .replace(/±/g, "\\pm ")
+    .replace(/∪/g, "\\cup ")
+    .replace(/∈/g, "\\in ");
+  // \frac12, \frac3{3}, \frac{1}2: single-character arguments.
+  s = s.replace(/\\frac\s*(\d)\s*(\d)/g, "\\frac{$1}{$2}").replace(/\\frac\s*(\d)\s*\{/g, "\\frac{$1}{");
+  s = s.trim().replace(/^(?:[,;:\s]|\.(?!\d))+|[.,;:\s]+$/g, "");
+  // Whole-answer thousands separators: "7,425,000", "1 000", "1,000.5".
+  if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s) || /^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(s)) s = s.replace(/[, ]/g, "");
+  else s = s.replace(/(^|[^\d.,([{])(\d{1,3}(?:,\d{3}){1,6})(?![\d,)\]])/g, (_, pre: string, num: string) => pre + num.replace(/,/g, ""));
+  return stripTrailingWords(s);
+}
+
+const SHORT_UNITS = new Set(["cm", "mm", "km", "kg", "mg", "ml", "ft", "yd", "mi", "hr", "lb", "oz", "sq", "mph", "kph"]);
+
+/**
+ * "125 miles", "5 cm": unit words after a number are dropped. Words of three or more letters
+ * after a space count as units (function names excepted); shorter ones only if they are known
+ * units, so "3xy" stays a product.
+ */
+function stripTrailingWords(s: string): string {
+  const m = /([\d}])(\s*)((?:[a-zA-Z]{2,}\.?\s*){1,4})$/.exec(s);
+  if (!m) return s;
+  const words = m[3].trim().split(/[\s.]+/).filter(Boolean);
+  const unit = (w: string) => SHORT_UNITS.has(w.toLowerCase()) || (m[2] !== "" && w.length >= 3 && !FUNCTION_WORDS.has(w.toLowerCase()));
+  if (!words.every(unit)) return s;
+  return s.slice(0, m.index + 1).trimEnd();
+}

@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parseJsonl, runCli, writeFiles } from "../../helpers.ts";
+
+test("rewardsmith score with examples/math.yaml scores the example rollouts", async () => {
+  const r = await runCli(["score", "--spec", "examples/math.yaml", "examples/math.jsonl", "--quiet"]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = parseJsonl(r.stdout);
+  assert.deepEqual(
+    out.map((o) => [o.id, o.status, o.reward]),
+    [
+      ["p1-s1", "ok", 1],
+      ["p1-s2", "ok", 0],
+      ["p2-s1", "ok", 1],
+      ["p2-s2", "ok", 0],
+      ["p3-s1", "ok", 1],
+      ["p4-s1", "ok", 1],
+      ["p5-s1", "ok", 1],
+      ["p6-s1", "ok", 0],
+      ["p7-s1", "unscorable", null],
+    ],
+  );
+  assert.equal(out[7].components.correct.reason, "no final answer");
+  assert.equal(out[6].components.correct.reason, "boxed: 1 + \\sin x");
+});
+
+test("one output line per input line, pathological completions and bad lines included", async () => {
+  const lines = [
+    JSON.stringify({ id: "a", completion: "\\boxed{(10^{10})!}", reference: "3" }),
+    "{not json",
+    JSON.stringify({ id: "b", completion: "The answer is 3.", reference: "3" }),
+    JSON.stringify({ id: "c", completion: "\\boxed{" + "(".repeat(5000) + "}", reference: "3" }),
+  ];
+  const dir = writeFiles({
+    "spec.yaml": "rewards:\n  correct: {type: math, timeout_ms: 2000}\n",
+    "in.jsonl": lines.join("\n") + "\n",
+  });
+  const r = await runCli(["score", "--spec", join(dir, "spec.yaml"), join(dir, "in.jsonl"), "--quiet"]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = parseJsonl(r.stdout);
+  assert.deepEqual(out.map((o) => o.status), ["error", "error", "ok", "error"]);
+  assert.equal(out[2].reward, 1);
+});
+
+test("unknown math options are spec errors naming the key", async () => {
+  const dir = writeFiles({ "spec.yaml": "rewards:\n  correct: {type: math, tolerence: 0.1}\n", "in.jsonl": "" });
+  const r = await runCli(["score", "--spec", join(dir, "spec.yaml"), join(dir, "in.jsonl")]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /tolerence/);
+});
