@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import Fastify, { type FastifyError, LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { OutputRecord, Sample } from "../core/types.ts";
+import { normalizeRecords } from "../spec/normalized.ts";
 import { sampleMapper } from "../spec/record.ts";
 import type { Scorer } from "../spec/scorer.ts";
 import { bearerChecker } from "./auth.ts";
@@ -94,7 +95,9 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
     const ticket = service.admit();
     if (!ticket) return overloaded(reply);
     const deadline = deadlineOf(reply);
-    if ((request.headers.accept ?? "").includes(NDJSON)) {
+    const raws = (request.body as { records: unknown[] }).records;
+    // Group advantages need the whole request, so a normalizing spec streams only once every record is scored.
+    if ((request.headers.accept ?? "").includes(NDJSON) && !scorer.spec.normalize) {
       const stream = new PassThrough();
       void service
         .run(ticket, samples, deadline, (offset, records) => {
@@ -111,7 +114,11 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
       metrics.results("/v1/score", records);
       for (let k = 0; k < records.length; k++) results[offset + k] = records[k];
     });
-    if (options.logRecords) request.log.info({ records: (request.body as { records: unknown }).records, results }, "scored");
+    if (scorer.spec.normalize) normalizeRecords(scorer.spec, raws, results);
+    if (options.logRecords) request.log.info({ records: raws, results }, "scored");
+    if ((request.headers.accept ?? "").includes(NDJSON)) {
+      return reply.type(NDJSON).send(results.map((r, index) => JSON.stringify({ index, ...r }) + "\n").join(""));
+    }
     return { results };
   });
 

@@ -232,3 +232,33 @@ describe("serve: command line", () => {
     assert.match(help.stdout, /--token-env/);
   });
 });
+
+describe("serve: a spec that normalizes", () => {
+  let server: ServeProcess;
+  before(async () => {
+    server = await startServe(["--spec", "examples/grpo.yaml"]);
+  });
+  after(async () => assert.equal(await server.stop(), 0));
+
+  test("POST /v1/score writes group advantages over the request's records (JSON and NDJSON)", async () => {
+    // verl GRPO: group q1 rewards [1, 0] -> mean 0.5, unbiased std 0.7071..., advantages ±0.7071 / (std + 1e-6)
+    const records = [
+      { id: "a", response: "<think>x</think><answer>4</answer>", answer: "4", group: "q1" },
+      { id: "c", response: "<think>x</think><answer>4</answer>", answer: "4", group: "q2" },
+      { id: "b", response: "<think>x</think><answer>5</answer>", answer: "4", group: "q1" },
+    ];
+    const expected = (1.2 - 0.7) / (Math.SQRT1_2 + 1e-6); // rewards 1.2 (correct + 0.2 format) and 0.2
+    const r = await postJson(`${server.url}/v1/score`, { records });
+    assert.equal(r.status, 200, r.text);
+    const adv = r.json.results.map((x: any) => x.advantage);
+    assert.ok(Math.abs(adv[0] - expected) < 1e-9 && Math.abs(adv[2] + expected) < 1e-9, JSON.stringify(adv));
+    assert.ok(Math.abs(adv[1] - 1.2 / (1 + 1e-6)) < 1e-9); // verl: a group of one has mean 0, std 1
+    const res = await fetch(`${server.url}/v1/score`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/x-ndjson" },
+      body: JSON.stringify({ records }),
+    });
+    const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => [l.index, l.advantage]), r.json.results.map((x: any, i: number) => [i, x.advantage]));
+  });
+});
