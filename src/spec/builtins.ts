@@ -6,6 +6,7 @@ import { containsReward } from "../verifiers/text/contains.ts";
 import { exactReward } from "../verifiers/text/exact.ts";
 import { f1Reward } from "../verifiers/text/f1.ts";
 import { regexReward } from "../verifiers/text/regex.ts";
+import { similarityReward } from "../verifiers/text/similarity/reward.ts";
 
 /** A new registry holding every built-in reward type. */
 export function builtinRegistry(): RewardRegistry {
@@ -16,7 +17,8 @@ export function builtinRegistry(): RewardRegistry {
     .register(f1Reward)
     .register(jsonReward)
     .register(lengthRewardType)
-    .register(tagsReward);
+    .register(tagsReward)
+    .register(similarityReward);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */

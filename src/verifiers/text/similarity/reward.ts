@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { perSample, type RewardType } from "../../../core/reward.ts";
+import { completionText } from "../../../core/text.ts";
+import { ok, unscorable } from "../../../core/types.ts";
+import { answerSourceOptions, answerText, noAnswerReason } from "../answer.ts";
+import { referenceStrings } from "../normalize.ts";
+import { sentenceBleu } from "./bleu.ts";
+import { sentenceChrf } from "./chrf.ts";
+import { editSimilarity } from "./edit.ts";
+import { type RougeScore, rougeL, rougeN } from "./rouge.ts";
+import { splitWhitespace, tokenizeRouge } from "./tokenize.ts";
+
+const options = z.strictObject({
+  ...answerSourceOptions,
+  metric: z.enum(["bleu", "chrf", "rouge1", "rouge2", "rougeL", "edit"]),
+  /** Lower-case both sides first (bleu, chrf, edit; ROUGE always lower-cases). */
+  lowercase: z.boolean().default(false),
+  /** BLEU tokenisation: sacrebleu's "13a" or "none" (whitespace split). */
+  tokenize: z.enum(["13a", "none"]).default("13a"),
+  max_order: z.number().int().min(1).max(8).default(4),
+  /** chrF character n-gram order and β. */
+  char_order: z.number().int().min(1).max(12).default(6),
+  beta: z.number().positive().default(2),
+  whitespace: z.boolean().default(false),
+  /** Which ROUGE figure is the reward. */
+  measure: z.enum(["f", "precision", "recall"]).default("f"),
+  /** Edit distance over Unicode characters or whitespace-separated words. */
+  unit: z.enum(["char", "word"]).default("char"),
+});
+
+type Options = z.output<typeof options>;
+
+/** One metric over one prediction and its references, in 0..1. */
+function metricFn(o: Options): (prediction: string, references: string[]) => number {
+  const rougeFigure = (s: RougeScore) => (o.measure === "f" ? s.fmeasure : s[o.measure]);
+  const bestOf = (f: (p: string, r: string) => number) => (p: string, refs: string[]) => {
+    let best = 0;
+    for (const r of refs) best = Math.max(best, f(p, r));
+    return best;
+  };
+  switch (o.metric) {
+    case "bleu":
+      return (p, refs) => sentenceBleu(p, refs, { tokenize: o.tokenize, lowercase: o.lowercase, maxOrder: o.max_order });
+    case "chrf":
+      return (p, refs) => sentenceChrf(p, refs, { charOrder: o.char_order, beta: o.beta, lowercase: o.lowercase, whitespace: o.whitespace });
+    case "rouge1":
+      return bestOf((p, r) => rougeFigure(rougeN(tokenizeRouge(p), tokenizeRouge(r), 1)));
+    case "rouge2":
+      return bestOf((p, r) => rougeFigure(rougeN(tokenizeRouge(p), tokenizeRouge(r), 2)));
+    case "rougeL":
+      return bestOf((p, r) => rougeFigure(rougeL(tokenizeRouge(p), tokenizeRouge(r))));
+    case "edit": {
+      const units = (s: string) => {
+        const t = o.lowercase ? s.toLowerCase() : s;
+        return o.unit === "char" ? Array.from(t) : splitWhitespace(t);
+      };
+      return bestOf((p, r) => editSimilarity(units(p), units(r)));
+    }
+  }
+}
+
+/** Why a reference cannot be scored with this metric, or undefined when it can. */
+function unusableReference(refs: string[], o: Options): string | undefined {
+  if (o.metric.startsWith("rouge") && refs.every((r) => tokenizeRouge(r).length === 0)) {
+    return "the reference has no tokens under ROUGE tokenisation (ASCII letters and digits)";
+  }
+  if (o.metric !== "edit" && refs.every((r) => r.trim() === "")) return "the reference is empty";
+  return undefined;
+}
+
+export const similarityReward: RewardType<typeof options> = {
+  type: "similarity",
+  description: "text similarity to the reference: BLEU, chrF, ROUGE-1/2/L or normalized edit distance (0..1)",
+  options,
+  create(o, { name }) {
+    const metric = metricFn(o);
+    return perSample(name, "similarity", (s) => {
+      const refs = referenceStrings(s.reference);
+      if (!refs) return unscorable("the reference must be a string or a list of strings");
+      const bad = unusableReference(refs, o);
+      if (bad) return unscorable(bad);
+      const answer = answerText(completionText(s.completion), o.from_tag);
+      if (answer === undefined) return ok(0, noAnswerReason(o.from_tag));
+      return ok(metric(answer, refs));
+    });
+  },
+};
