@@ -1,4 +1,5 @@
 import { RewardRegistry } from "../core/registry.ts";
+import { groundingReward } from "../verifiers/grounding/reward.ts";
 import { jsonReward } from "../verifiers/format/json.ts";
 import { lengthRewardType } from "../verifiers/format/length.ts";
 import { tagsReward } from "../verifiers/format/tags.ts";
@@ -18,7 +19,8 @@ export function builtinRegistry(): RewardRegistry {
     .register(jsonReward)
     .register(lengthRewardType)
     .register(tagsReward)
-    .register(similarityReward);
+    .register(similarityReward)
+    .register(groundingReward);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */
