@@ -8,6 +8,7 @@ import { exactReward } from "../verifiers/text/exact.ts";
 import { f1Reward } from "../verifiers/text/f1.ts";
 import { regexReward } from "../verifiers/text/regex.ts";
 import { similarityReward } from "../verifiers/text/similarity/reward.ts";
+import { toolcallReward } from "../verifiers/toolcall/reward.ts";
 
 /** A new registry holding every built-in reward type. */
 export function builtinRegistry(): RewardRegistry {
@@ -20,7 +21,8 @@ export function builtinRegistry(): RewardRegistry {
     .register(lengthRewardType)
     .register(tagsReward)
     .register(similarityReward)
-    .register(groundingReward);
+    .register(groundingReward)
+    .register(toolcallReward);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */
