@@ -6,6 +6,7 @@ import { tagsReward } from "../verifiers/format/tags.ts";
 import { containsReward } from "../verifiers/text/contains.ts";
 import { exactReward } from "../verifiers/text/exact.ts";
 import { f1Reward } from "../verifiers/text/f1.ts";
+import { sqlReward } from "../verifiers/sql/reward.ts";
 import { regexReward } from "../verifiers/text/regex.ts";
 import { similarityReward } from "../verifiers/text/similarity/reward.ts";
 import { toolcallReward } from "../verifiers/toolcall/reward.ts";
@@ -22,7 +23,8 @@ export function builtinRegistry(): RewardRegistry {
     .register(tagsReward)
     .register(similarityReward)
     .register(groundingReward)
-    .register(toolcallReward);
+    .register(toolcallReward)
+    .register(sqlReward);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */
