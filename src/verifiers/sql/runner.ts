@@ -35,9 +35,10 @@ function schemaOf(db: DatabaseSync): SchemaNames {
   return { tables: tables.map((t) => t.name.toLowerCase()), columns: [...columns] };
 }
 
+/** Double-quoted string literals are on, as in the sqlite3 shell: Spider/BIRD gold queries use them. */
 function build(source: DbSource): DatabaseSync {
-  if ("path" in source) return new DatabaseSync(source.path, { readOnly: true });
-  const db = new DatabaseSync(":memory:");
+  if ("path" in source) return new DatabaseSync(source.path, { readOnly: true, enableDoubleQuotedStringLiterals: true });
+  const db = new DatabaseSync(":memory:", { enableDoubleQuotedStringLiterals: true });
   try {
     db.exec(source.schema);
     for (const [table, rows] of Object.entries(source.rows ?? {})) insertRows(db, table, rows);
