@@ -59,6 +59,8 @@ test("chrF: averaged precision/recall over the effective orders, β = 2", () => 
   assert.equal(sentenceChrf("xyz", ["abc"]), 0);
   // the best of several references counts
   close(sentenceChrf("ab", ["zzz", "abc"]), 7 / 11);
+  // characters are code points: n=1 P=1, R=1/2; no 2-grams in the hypothesis. F2 = 5·½ / (4 + ½) = 5/9.
+  close(sentenceChrf("😀", ["a😀"]), 5 / 9);
 });
 
 test("ROUGE: rouge-score's README example", () => {

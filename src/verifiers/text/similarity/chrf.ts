@@ -24,31 +24,48 @@ export function sentenceChrf(hypothesis: string, references: readonly string[], 
   return best;
 }
 
-function chars(s: string, o: ChrfOptions): string[] {
-  const t = o.lowercase ? s.toLowerCase() : s;
-  return Array.from(o.whitespace ? t : t.split(/\s+/).join(""));
+/** A string with the offsets of its code points (so n-grams are substrings, not joined arrays). */
+interface CodePoints {
+  text: string;
+  /** offsets[i] is where code point i starts; offsets[length] = text.length. */
+  offsets: number[];
+  length: number;
 }
 
-function charNgrams(cs: readonly string[], n: number): Map<string, number> {
+function chars(s: string, o: ChrfOptions): CodePoints {
+  const t0 = o.lowercase ? s.toLowerCase() : s;
+  const text = o.whitespace ? t0 : t0.split(/\s+/).join("");
+  const offsets: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    offsets.push(i);
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) i++;
+  }
+  const length = offsets.length;
+  offsets.push(text.length);
+  return { text, offsets, length };
+}
+
+function charNgrams(cp: CodePoints, n: number): Map<string, number> {
   const counts = new Map<string, number>();
-  for (let i = 0; i + n <= cs.length; i++) {
-    const key = cs.slice(i, i + n).join("");
+  for (let i = 0; i + n <= cp.length; i++) {
+    const key = cp.text.slice(cp.offsets[i], cp.offsets[i + n]);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
 }
 
-function chrfAgainst(hypGrams: ReadonlyArray<Map<string, number>>, ref: readonly string[], o: ChrfOptions): number {
+function chrfAgainst(hypGrams: ReadonlyArray<Map<string, number>>, ref: CodePoints, o: ChrfOptions): number {
   let avgP = 0;
   let avgR = 0;
   let effective = 0;
   for (let n = 1; n <= o.charOrder; n++) {
     const h = hypGrams[n - 1];
-    const r = charNgrams(ref, n);
+    const nRef = Math.max(0, ref.length - n + 1);
     let nHyp = 0;
     for (const c of h.values()) nHyp += c;
-    const nRef = Math.max(0, ref.length - n + 1);
     if (nHyp === 0 || nRef === 0) continue;
+    const r = charNgrams(ref, n);
     let match = 0;
     for (const [k, c] of h) {
       const d = r.get(k);
