@@ -84,13 +84,14 @@ test("sql reward: execution match and hand-computed partial credit", async () =>
   assert.match(out[2].components?.syntax.reason as string, /no such column: nme/);
 });
 
-test("sql reward: ORDER BY in the reference makes order matter", async () => {
+test("sql reward: ORDER BY in the reference makes order matter; double-quoted strings work as in Spider", async () => {
   const r = reward({ database: "hr.sqlite" });
   const out = (await r.score([
     { completion: "SELECT name FROM emp ORDER BY salary", reference: "SELECT name FROM emp ORDER BY salary DESC" },
     { completion: "SELECT name FROM emp ORDER BY salary", reference: "SELECT name FROM emp" },
+    { completion: 'SELECT name FROM emp WHERE dept = "eng"', reference: GOLD },
   ])) as RewardResult[];
-  assert.deepEqual(out.map((x) => x.reward), [0, 1]);
+  assert.deepEqual(out.map((x) => x.reward), [0, 1, 1]);
 });
 
 test("sql reward: writing and hanging queries are errors and the file is never modified", async () => {

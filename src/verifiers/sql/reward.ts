@@ -116,6 +116,10 @@ export const sqlReward: RewardType<typeof options> = {
         if (goldCache.size >= 10_000) goldCache.clear();
         p = pool.query(g.db, g.sql, o.max_rows);
         goldCache.set(key, p);
+        // A timeout or crash may be transient: let the next record try again.
+        p.then((r) => {
+          if (!r.ok && (r.kind === "timeout" || r.kind === "crash")) goldCache.delete(key);
+        });
       }
       return p;
     };

@@ -119,4 +119,5 @@ function run(req: QueryRequest): QueryReply {
 }
 
 process.on("message", (req: QueryRequest) => process.send!(run(req)));
+process.on("disconnect", () => process.exit(0));
 process.send!({ ready: true });
