@@ -20,3 +20,17 @@ export { type Progress, scoreStream, StreamIoError, type StreamOptions, type Sum
 
 export { tokenF1 } from "./verifiers/text/f1.ts";
 export { overlongPenalty } from "./verifiers/format/length.ts";
+
+// --- Structured-task rewards (issue 8): toolcall, sql, grounding, similarity ---
+export { toolcallReward } from "./verifiers/toolcall/reward.ts";
+export { correctness as toolCallCorrectness, type ValueMatching } from "./verifiers/toolcall/match.ts";
+export type { ToolCall } from "./verifiers/toolcall/calls.ts";
+export { sqlReward } from "./verifiers/sql/reward.ts";
+export { groundingReward } from "./verifiers/grounding/reward.ts";
+export { boxSizeReward, gaussianCoverage, gaussianPoint, iou } from "./verifiers/grounding/geometry.ts";
+export { similarityReward } from "./verifiers/text/similarity/reward.ts";
+export { sentenceBleu } from "./verifiers/text/similarity/bleu.ts";
+export { sentenceChrf } from "./verifiers/text/similarity/chrf.ts";
+export { type RougeScore, rougeL, rougeN } from "./verifiers/text/similarity/rouge.ts";
+export { editSimilarity, levenshtein } from "./verifiers/text/similarity/edit.ts";
+export { tokenize13a, tokenizeRouge } from "./verifiers/text/similarity/tokenize.ts";
