@@ -110,6 +110,9 @@ test("similarity reward: metrics, multiple references, statuses", () => {
   close(ed[1].reward, 5 / 6); // kitten -> mitten: one substitution
   const bl = score({ metric: "bleu", from_tag: "answer" }, [{ completion: "no tag", reference: "x" }]);
   assert.deepEqual(bl[0], { reward: 0, status: "ok", reason: "no <answer>…</answer> block" });
+  const long = score({ metric: "edit" }, [{ completion: "a".repeat(10_000), reference: "b".repeat(10_000) }]);
+  assert.equal(long[0].status, "error");
+  assert.match(long[0].reason!, /too long for edit: 10000 × 10000 units/);
   assert.throws(() => similarityReward.options.parse({ metric: "meteor" }));
   assert.throws(() => similarityReward.options.parse({ metric: "bleu", smoothing: "exp" }));
 });

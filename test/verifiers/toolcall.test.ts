@@ -102,6 +102,12 @@ test("toolcall reward: OpenAI tool_calls messages, JSON text, no-call references
   assert.deepEqual(think.map((x) => x.reward), [4, 3]);
 });
 
+test("toolcall reward: too many predicted calls is a format failure", () => {
+  const r = score({ max_calls: 2 }, [{ completion: tagged(REF[1], REF[1], REF[1]), reference: [REF[1]] }]);
+  close(r[0].reward, -3);
+  assert.match(r[0].reason!, /3 tool calls, more than max_calls \(2\)/);
+});
+
 test("reference formats and unscorable references", () => {
   assert.deepEqual(referenceCalls(tagged(REF[1])), [REF[1]]);
   assert.deepEqual(referenceCalls({ name: "x", arguments: "{}" }), [{ name: "x", arguments: {} }]);

@@ -5,7 +5,8 @@ export type Prediction = { kind: "point"; point: Point } | { kind: "box"; box: B
 
 const NUMBER = String.raw`-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?`;
 /** A bracketed or parenthesised group of numbers separated by commas and/or spaces. */
-const GROUP = new RegExp(String.raw`[\[(]\s*(${NUMBER}(?:\s*[,\s]\s*${NUMBER})*)\s*[\])]`, "g");
+// The separator alternatives cannot both match the same text, so long runs of spaces stay linear.
+const GROUP = new RegExp(String.raw`[\[(]\s*(${NUMBER}(?:(?:\s*,\s*|\s+)${NUMBER})*)\s*[\])]`, "g");
 const POINT_KEYS = ["point_2d", "point", "click", "coordinate", "coordinates", "position"];
 const BOX_KEYS = ["bbox_2d", "bbox", "box"];
 

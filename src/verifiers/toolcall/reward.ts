@@ -17,6 +17,8 @@ const options = z.strictObject({
   ignore_case: z.boolean().default(true),
   strict_types: z.boolean().default(false),
   unordered_arrays: z.boolean().default(false),
+  /** More predicted calls than this is a format failure (bounds the matching's cost). */
+  max_calls: z.number().int().positive().max(1000).default(64),
 });
 
 const THINK = /^\s*<think>([\s\S]*?)<\/think>/;
@@ -34,11 +36,13 @@ export const toolcallReward: RewardType<typeof options> = {
       if (typeof reference === "string") return unscorable(reference);
       const parsed = completionCalls(s.completion, o.format);
       const problems: string[] = [];
+      const tooMany = !parsed.error && parsed.calls.length > o.max_calls;
       if (parsed.error) problems.push(parsed.error);
+      if (tooMany) problems.push(`${parsed.calls.length} tool calls, more than max_calls (${o.max_calls})`);
       if (o.require_think && !THINK.exec(completionText(s.completion))?.[1].trim()) problems.push("no <think>…</think> block first");
       const format = problems.length === 0 ? 1 : 0;
       // A malformed tool-call part counts as no calls (ToolRL gives it the minimum correctness).
-      const c = correctness(reference, parsed.error ? [] : parsed.calls, o);
+      const c = correctness(reference, parsed.error || tooMany ? [] : parsed.calls, o);
       const reward =
         o.scale === "toolrl"
           ? o.format_weight * format + o.correctness_weight * (2 * c.fraction - 1)

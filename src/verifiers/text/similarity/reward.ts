@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { perSample, type RewardType } from "../../../core/reward.ts";
 import { completionText } from "../../../core/text.ts";
-import { ok, unscorable } from "../../../core/types.ts";
+import { failed, ok, unscorable } from "../../../core/types.ts";
 import { answerSourceOptions, answerText, noAnswerReason } from "../answer.ts";
 import { referenceStrings } from "../normalize.ts";
 import { sentenceBleu } from "./bleu.ts";
@@ -30,6 +30,18 @@ const options = z.strictObject({
 
 type Options = z.output<typeof options>;
 
+/**
+ * ROUGE-L and edit distance fill an |a|·|b| table; above this many cells (about a second) the
+ * record is an error instead of a stall. BLEU, chrF and ROUGE-N are linear.
+ */
+export const MAX_TABLE_CELLS = 50_000_000;
+
+class TooLongError extends Error {}
+
+function checkTable(a: number, b: number, metric: string): void {
+  if (a * b > MAX_TABLE_CELLS) throw new TooLongError(`too long for ${metric}: ${a} × ${b} units exceeds ${MAX_TABLE_CELLS.toLocaleString("en-US")} table cells`);
+}
+
 /** One metric over one prediction and its references, in 0..1. */
 function metricFn(o: Options): (prediction: string, references: string[]) => number {
   const rougeFigure = (s: RougeScore) => (o.measure === "f" ? s.fmeasure : s[o.measure]);
@@ -48,13 +60,21 @@ function metricFn(o: Options): (prediction: string, references: string[]) => num
     case "rouge2":
       return bestOf((p, r) => rougeFigure(rougeN(tokenizeRouge(p), tokenizeRouge(r), 2)));
     case "rougeL":
-      return bestOf((p, r) => rougeFigure(rougeL(tokenizeRouge(p), tokenizeRouge(r))));
+      return bestOf((p, r) => {
+        const [tp, tr] = [tokenizeRouge(p), tokenizeRouge(r)];
+        checkTable(tp.length, tr.length, "rougeL");
+        return rougeFigure(rougeL(tp, tr));
+      });
     case "edit": {
       const units = (s: string) => {
         const t = o.lowercase ? s.toLowerCase() : s;
         return o.unit === "char" ? Array.from(t) : splitWhitespace(t);
       };
-      return bestOf((p, r) => editSimilarity(units(p), units(r)));
+      return bestOf((p, r) => {
+        const [up, ur] = [units(p), units(r)];
+        checkTable(up.length, ur.length, "edit");
+        return editSimilarity(up, ur);
+      });
     }
   }
 }
@@ -81,7 +101,12 @@ export const similarityReward: RewardType<typeof options> = {
       if (bad) return unscorable(bad);
       const answer = answerText(completionText(s.completion), o.from_tag);
       if (answer === undefined) return ok(0, noAnswerReason(o.from_tag));
-      return ok(metric(answer, refs));
+      try {
+        return ok(metric(answer, refs));
+      } catch (err) {
+        if (err instanceof TooLongError) return failed(err.message);
+        throw err;
+      }
     });
   },
 };
