@@ -28,6 +28,34 @@ test("optimal assignment beats greedy and handles rectangular matrices", () => {
   assert.deepEqual(maxAssignment([]), { total: 0, columnOf: [] });
 });
 
+/** Best total over all one-to-one partial assignments, by exhaustive search. */
+function bruteForce(m: number[][], row = 0, used = new Set<number>()): number {
+  if (row === m.length) return 0;
+  let best = bruteForce(m, row + 1, used);
+  for (let j = 0; j < (m[0]?.length ?? 0); j++) {
+    if (used.has(j)) continue;
+    used.add(j);
+    best = Math.max(best, m[row][j] + bruteForce(m, row + 1, used));
+    used.delete(j);
+  }
+  return best;
+}
+
+test("optimal assignment equals exhaustive search on random matrices", () => {
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let trial = 0; trial < 200; trial++) {
+    const rows = 1 + Math.floor(rand() * 5);
+    const cols = 1 + Math.floor(rand() * 5);
+    const m = Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.floor(rand() * 4) / 2));
+    const { total, columnOf } = maxAssignment(m);
+    close(total, bruteForce(m));
+    const usedColumns = columnOf.filter((c) => c >= 0);
+    assert.equal(new Set(usedColumns).size, usedColumns.length, "a column is used twice");
+    close(columnOf.reduce((sum, c, i) => sum + (c >= 0 ? m[i][c] : 0), 0), total);
+  }
+});
+
 test("value matching is type-aware", () => {
   assert.ok(valuesEqual(" Paris  ", "paris", MATCH));
   assert.ok(!valuesEqual("Paris", "paris", { ...MATCH, ignore_case: false }));
