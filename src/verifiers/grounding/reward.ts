@@ -12,7 +12,9 @@ type Metric = (typeof METRICS)[number];
 const options = z.strictObject({
   ...answerSourceOptions,
   /** One metric, or a weighted sum of several, e.g. {gaussian_point: 1, gaussian_coverage: 1} (GUI-G²). */
-  metric: z.union([z.enum(METRICS), z.partialRecord(z.enum(METRICS), z.number())]).default("hit"),
+  metric: z
+    .union([z.enum(METRICS), z.partialRecord(z.enum(METRICS), z.number()).refine((m) => Object.keys(m).length > 0, "at least one metric")])
+    .default("hit"),
   /** GUI-G²'s σ = alpha · element size. */
   alpha: z.number().positive().default(0.5),
   /**
@@ -79,7 +81,6 @@ export const groundingReward: RewardType<typeof options> = {
   options,
   create(o, { name }) {
     const weights: Array<[Metric, number]> = typeof o.metric === "string" ? [[o.metric, 1]] : (Object.entries(o.metric) as Array<[Metric, number]>);
-    if (weights.length === 0) throw new Error("metric: name at least one metric");
     const needsSize = weights.some(([m]) => m === "box_size") || o.pred_scale !== undefined;
     return perSample(name, "grounding", (s): RewardResult => {
       const target = parseTarget(s.reference);

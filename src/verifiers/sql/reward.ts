@@ -22,7 +22,10 @@ const options = z.strictObject({
    */
   database: z.string().min(1).optional(),
   /** Weights of the partial rewards; the reward is their weighted mean. Default: execution only. */
-  weights: z.partialRecord(z.enum(COMPONENTS), z.number().min(0)).default({ execution: 1 }),
+  weights: z
+    .partialRecord(z.enum(COMPONENTS), z.number().min(0))
+    .refine((w) => Object.values(w).some((v) => v! > 0), "at least one positive weight")
+    .default({ execution: 1 }),
   /** Order of the token n-grams of the n-gram similarity. */
   ngram: z.number().int().min(1).max(8).default(2),
   timeout_ms: z.number().int().positive().max(600_000).default(5000),
@@ -103,7 +106,6 @@ export const sqlReward: RewardType<typeof options> = {
   options,
   create(o, { name, specDir }): Reward {
     const weighted = COMPONENTS.filter((c) => (o.weights[c] ?? 0) > 0);
-    if (weighted.length === 0) throw new Error("weights: give at least one positive weight");
     const weightSum = weighted.reduce((s, c) => s + o.weights[c]!, 0);
     const pool = new QueryPool(o.workers, o.timeout_ms);
     // Gold results per (database, query): rollouts of one prompt share them.

@@ -19,7 +19,7 @@ const options = z.strictObject({
   unordered_arrays: z.boolean().default(false),
   /** More predicted calls than this is a format failure (bounds the matching's cost). */
   max_calls: z.number().int().positive().max(1000).default(64),
-});
+}).refine((o) => o.format_weight + o.correctness_weight > 0, { message: "format_weight + correctness_weight > 0", path: ["correctness_weight"] });
 
 const THINK = /^\s*<think>([\s\S]*?)<\/think>/;
 
@@ -28,9 +28,6 @@ export const toolcallReward: RewardType<typeof options> = {
   description: "tool calls vs reference calls (ToolRL): format score + name/parameter/value correctness with optimal call matching",
   options,
   create(o, { name }): Reward {
-    if (o.scale === "normalized" && o.format_weight + o.correctness_weight === 0) {
-      throw new Error("format_weight + correctness_weight must be positive for the normalized scale");
-    }
     return perSample(name, "toolcall", (s): RewardResult => {
       const reference = referenceCalls(s.reference);
       if (typeof reference === "string") return unscorable(reference);
