@@ -136,6 +136,16 @@ test("toolcall reward: too many predicted calls is a format failure", () => {
   assert.match(r[0].reason!, /3 tool calls, more than max_calls \(2\)/);
 });
 
+test("toolcall reward: absurdly nested arguments are an error for that record only", () => {
+  const deep = JSON.parse("[".repeat(100_000) + "]".repeat(100_000));
+  const r = score({}, [
+    { completion: [{ role: "assistant", content: null, tool_calls: [{ function: { name: "f", arguments: { x: deep } } }] }], reference: [{ name: "f", arguments: { x: deep } }] },
+    { completion: tagged(REF[1]), reference: [REF[1]] },
+  ]);
+  assert.deepEqual(r[0], { reward: null, status: "error", reason: "tool-call arguments are nested too deeply to compare" });
+  assert.equal(r[1].reward, 4);
+});
+
 test("reference formats and unscorable references", () => {
   assert.deepEqual(referenceCalls(tagged(REF[1])), [REF[1]]);
   assert.deepEqual(referenceCalls({ name: "x", arguments: "{}" }), [{ name: "x", arguments: {} }]);

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { perSample, type Reward, type RewardType } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
-import { ok, type RewardResult, unscorable } from "../../core/types.ts";
+import { failed, ok, type RewardResult, unscorable } from "../../core/types.ts";
 import { completionCalls, referenceCalls } from "./calls.ts";
-import { correctness } from "./match.ts";
+import { type Correctness, correctness } from "./match.ts";
 
 const options = z.strictObject({
   /** Where the predicted calls are: OpenAI tool_calls, <tool_call> tags, JSON text, or auto. */
@@ -39,7 +39,14 @@ export const toolcallReward: RewardType<typeof options> = {
       if (o.require_think && !THINK.exec(completionText(s.completion))?.[1].trim()) problems.push("no <think>…</think> block first");
       const format = problems.length === 0 ? 1 : 0;
       // A malformed tool-call part counts as no calls (ToolRL gives it the minimum correctness).
-      const c = correctness(reference, parsed.error || tooMany ? [] : parsed.calls, o);
+      let c: Correctness;
+      try {
+        c = correctness(reference, parsed.error || tooMany ? [] : parsed.calls, o);
+      } catch (err) {
+        // Value comparison recurses into nested arguments; absurd nesting must not fail the batch.
+        if (err instanceof RangeError) return failed("tool-call arguments are nested too deeply to compare");
+        throw err;
+      }
       const reward =
         o.scale === "toolrl"
           ? o.format_weight * format + o.correctness_weight * (2 * c.fraction - 1)
