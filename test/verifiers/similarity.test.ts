@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { RewardResult, Sample } from "../../src/core/types.ts";
 import { sentenceBleu } from "../../src/verifiers/text/similarity/bleu.ts";
-import { sentenceChrf } from "../../src/verifiers/text/similarity/chrf.ts";
+import { chrfWords, sentenceChrf } from "../../src/verifiers/text/similarity/chrf.ts";
 import { editSimilarity, levenshtein } from "../../src/verifiers/text/similarity/edit.ts";
 import { similarityReward } from "../../src/verifiers/text/similarity/reward.ts";
 import { rougeL, rougeN } from "../../src/verifiers/text/similarity/rouge.ts";
@@ -61,6 +61,16 @@ test("chrF: averaged precision/recall over the effective orders, β = 2", () => 
   close(sentenceChrf("ab", ["zzz", "abc"]), 7 / 11);
   // characters are code points: n=1 P=1, R=1/2; no 2-grams in the hypothesis. F2 = 5·½ / (4 + ½) = 5/9.
   close(sentenceChrf("😀", ["a😀"]), 5 / 9);
+});
+
+test("chrF++: word n-grams join the character orders in the average", () => {
+  const plus = { charOrder: 6, wordOrder: 2, beta: 2, lowercase: false, whitespace: false };
+  // chars "abc"/"abd": n=1 P=R=2/3, n=2 P=R=1/2, n=3 P=R=0; words [ab c]/[ab d]: n=1 P=R=1/2, n=2 P=R=0.
+  // P = R, so F = P: chrF = (2/3 + 1/2 + 0)/3 = 7/18; chrF++ = (2/3 + 1/2 + 0 + 1/2 + 0)/5 = 1/3.
+  close(sentenceChrf("ab c", ["ab d"]), 7 / 18);
+  close(sentenceChrf("ab c", ["ab d"], plus), 1 / 3);
+  // sacrebleu splits one punctuation mark off the end (else the start) of a word: "(world)" -> "(world", ")".
+  assert.deepEqual(chrfWords("Hello, (world) it's x!"), ["Hello", ",", "(world", ")", "it's", "x", "!"]);
 });
 
 test("ROUGE: rouge-score's README example", () => {

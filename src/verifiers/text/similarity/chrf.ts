@@ -1,26 +1,28 @@
+import { ngramCounts } from "./tokenize.ts";
+
 export interface ChrfOptions {
   charOrder: number;
+  /** Word n-gram orders added to the character orders: 0 is chrF, 2 is chrF++. */
+  wordOrder: number;
   beta: number;
   lowercase: boolean;
   /** Keep whitespace inside character n-grams (sacrebleu's `whitespace=True`). */
   whitespace: boolean;
 }
 
-export const CHRF_DEFAULTS: ChrfOptions = { charOrder: 6, beta: 2, lowercase: false, whitespace: false };
+export const CHRF_DEFAULTS: ChrfOptions = { charOrder: 6, wordOrder: 0, beta: 2, lowercase: false, whitespace: false };
 
 /**
- * chrF as sacrebleu's CHRF computes it (defaults: character order 6, no word n-grams, β = 2,
- * whitespace removed), on a 0..1 scale: per order n, precision and recall of character n-gram
- * multisets; precision and recall are averaged over the orders where both sides have n-grams
- * (the effective order), then F_β = (1+β²)·P·R / (β²·P + R). With several references the best
- * scoring one counts. Characters are Unicode code points.
+ * chrF / chrF++ as sacrebleu's CHRF computes them (defaults: character order 6, no word n-grams,
+ * β = 2, whitespace removed), on a 0..1 scale: per order (character orders, then word orders),
+ * precision and recall of the n-gram multisets; precision and recall are averaged over the orders
+ * where both sides have n-grams (the effective order), then F_β = (1+β²)·P·R / (β²·P + R). With
+ * several references the best scoring one counts. Characters are Unicode code points.
  */
 export function sentenceChrf(hypothesis: string, references: readonly string[], options: ChrfOptions = CHRF_DEFAULTS): number {
-  const hyp = chars(hypothesis, options);
-  const hypGrams: Array<Map<string, number>> = [];
-  for (let n = 1; n <= options.charOrder; n++) hypGrams.push(charNgrams(hyp, n));
+  const hyp = allNgrams(hypothesis, options);
   let best = 0;
-  for (const r of references) best = Math.max(best, chrfAgainst(hypGrams, chars(r, options), options));
+  for (const r of references) best = Math.max(best, fScore(hyp, allNgrams(r, options), options.beta));
   return best;
 }
 
@@ -32,9 +34,7 @@ interface CodePoints {
   length: number;
 }
 
-function chars(s: string, o: ChrfOptions): CodePoints {
-  const t0 = o.lowercase ? s.toLowerCase() : s;
-  const text = o.whitespace ? t0 : t0.split(/\s+/).join("");
+function codePoints(text: string): CodePoints {
   const offsets: number[] = [];
   for (let i = 0; i < text.length; i++) {
     offsets.push(i);
@@ -55,20 +55,51 @@ function charNgrams(cp: CodePoints, n: number): Map<string, number> {
   return counts;
 }
 
-function chrfAgainst(hypGrams: ReadonlyArray<Map<string, number>>, ref: CodePoints, o: ChrfOptions): number {
+const PUNCTUATION = new Set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
+
+/** sacrebleu's chrF++ words: whitespace split, one ASCII punctuation mark split off the end (else the start) of a word. */
+export function chrfWords(text: string): string[] {
+  const out: string[] = [];
+  for (const w of text.split(/\s+/)) {
+    if (w === "") continue;
+    if (w.length === 1) out.push(w);
+    else if (PUNCTUATION.has(w[w.length - 1])) out.push(w.slice(0, -1), w[w.length - 1]);
+    else if (PUNCTUATION.has(w[0])) out.push(w[0], w.slice(1));
+    else out.push(w);
+  }
+  return out;
+}
+
+/** Character n-gram counts for orders 1..charOrder, then word n-gram counts for orders 1..wordOrder. */
+function allNgrams(s: string, o: ChrfOptions): Array<Map<string, number>> {
+  const text = o.lowercase ? s.toLowerCase() : s;
+  const cp = codePoints(o.whitespace ? text : text.split(/\s+/).join(""));
+  const out: Array<Map<string, number>> = [];
+  for (let n = 1; n <= o.charOrder; n++) out.push(charNgrams(cp, n));
+  if (o.wordOrder > 0) {
+    const words = chrfWords(text);
+    for (let n = 1; n <= o.wordOrder; n++) out.push(ngramCounts(words, n));
+  }
+  return out;
+}
+
+function total(counts: Map<string, number>): number {
+  let t = 0;
+  for (const c of counts.values()) t += c;
+  return t;
+}
+
+function fScore(hyp: ReadonlyArray<Map<string, number>>, ref: ReadonlyArray<Map<string, number>>, beta: number): number {
   let avgP = 0;
   let avgR = 0;
   let effective = 0;
-  for (let n = 1; n <= o.charOrder; n++) {
-    const h = hypGrams[n - 1];
-    const nRef = Math.max(0, ref.length - n + 1);
-    let nHyp = 0;
-    for (const c of h.values()) nHyp += c;
+  for (let i = 0; i < hyp.length; i++) {
+    const nHyp = total(hyp[i]);
+    const nRef = total(ref[i]);
     if (nHyp === 0 || nRef === 0) continue;
-    const r = charNgrams(ref, n);
     let match = 0;
-    for (const [k, c] of h) {
-      const d = r.get(k);
+    for (const [k, c] of hyp[i]) {
+      const d = ref[i].get(k);
       if (d) match += Math.min(c, d);
     }
     avgP += match / nHyp;
@@ -79,6 +110,6 @@ function chrfAgainst(hypGrams: ReadonlyArray<Map<string, number>>, ref: CodePoin
   avgP /= effective;
   avgR /= effective;
   if (avgP + avgR === 0) return 0;
-  const f = o.beta * o.beta;
+  const f = beta * beta;
   return ((1 + f) * avgP * avgR) / (f * avgP + avgR);
 }

@@ -18,8 +18,9 @@ const options = z.strictObject({
   /** BLEU tokenisation: sacrebleu's "13a" or "none" (whitespace split). */
   tokenize: z.enum(["13a", "none"]).default("13a"),
   max_order: z.number().int().min(1).max(8).default(4),
-  /** chrF character n-gram order and β. */
+  /** chrF character n-gram order, word n-gram order (2 = chrF++) and β. */
   char_order: z.number().int().min(1).max(12).default(6),
+  word_order: z.number().int().min(0).max(4).default(0),
   beta: z.number().positive().default(2),
   whitespace: z.boolean().default(false),
   /** Which ROUGE figure is the reward. */
@@ -54,7 +55,7 @@ function metricFn(o: Options): (prediction: string, references: string[]) => num
     case "bleu":
       return (p, refs) => sentenceBleu(p, refs, { tokenize: o.tokenize, lowercase: o.lowercase, maxOrder: o.max_order });
     case "chrf":
-      return (p, refs) => sentenceChrf(p, refs, { charOrder: o.char_order, beta: o.beta, lowercase: o.lowercase, whitespace: o.whitespace });
+      return (p, refs) => sentenceChrf(p, refs, { charOrder: o.char_order, wordOrder: o.word_order, beta: o.beta, lowercase: o.lowercase, whitespace: o.whitespace });
     case "rouge1":
       return bestOf((p, r) => rougeFigure(rougeN(tokenizeRouge(p), tokenizeRouge(r), 1)));
     case "rouge2":
