@@ -35,7 +35,7 @@ type Options = z.output<typeof options>;
  * ROUGE-L and edit distance fill an |a|·|b| table; above this many cells (about a second) the
  * record is an error instead of a stall. BLEU, chrF and ROUGE-N are linear.
  */
-export const MAX_TABLE_CELLS = 50_000_000;
+const MAX_TABLE_CELLS = 50_000_000;
 
 class TooLongError extends Error {}
 
