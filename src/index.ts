@@ -29,7 +29,7 @@ export { sqlReward } from "./verifiers/sql/reward.ts";
 export { groundingReward } from "./verifiers/grounding/reward.ts";
 export { boxSizeReward, gaussianCoverage, gaussianPoint, iou } from "./verifiers/grounding/geometry.ts";
 export { similarityReward } from "./verifiers/text/similarity/reward.ts";
-export { sentenceBleu } from "./verifiers/text/similarity/bleu.ts";
+export { bleuStatistics, corpusBleu, sentenceBleu } from "./verifiers/text/similarity/bleu.ts";
 export { sentenceChrf } from "./verifiers/text/similarity/chrf.ts";
 export { type RougeScore, rougeL, rougeN } from "./verifiers/text/similarity/rouge.ts";
 export { editSimilarity, levenshtein } from "./verifiers/text/similarity/edit.ts";

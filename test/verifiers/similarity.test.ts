@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { RewardResult, Sample } from "../../src/core/types.ts";
-import { sentenceBleu } from "../../src/verifiers/text/similarity/bleu.ts";
+import { bleuStatistics, corpusBleu, sentenceBleu } from "../../src/verifiers/text/similarity/bleu.ts";
 import { chrfWords, sentenceChrf } from "../../src/verifiers/text/similarity/chrf.ts";
 import { editSimilarity, levenshtein } from "../../src/verifiers/text/similarity/edit.ts";
 import { similarityReward } from "../../src/verifiers/text/similarity/reward.ts";
@@ -10,6 +10,8 @@ import { tokenize13a, tokenizeRouge } from "../../src/verifiers/text/similarity/
 
 const close = (actual: number | null, expected: number, eps = 1e-6) =>
   assert.ok(actual !== null && Math.abs(actual - expected) < eps, `expected ${expected}, got ${actual}`);
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 function score(options: Record<string, unknown>, samples: Sample[]) {
   const o = similarityReward.options.parse(options);
@@ -50,6 +52,22 @@ test("BLEU: lowercase option and whitespace tokenisation", () => {
   // With 13a "mat." is two tokens; with "none" it is one token that does not match "mat".
   close(sentenceBleu("the mat.", ["the mat ."], { tokenize: "13a", lowercase: false, maxOrder: 4 }), 1);
   assert.ok(sentenceBleu("the mat.", ["the mat ."], { tokenize: "none", lowercase: false, maxOrder: 4 }) < 1);
+});
+
+test("BLEU: sacrebleu's README corpus example (48.53, 82.4/50.0/45.5/37.5, BP 0.943)", () => {
+  const hyps = ["The dog bit the man.", "It wasn't surprising.", "The man had just bitten him."];
+  const refs = [
+    ["The dog bit the man.", "The dog had bit the man."],
+    ["It was not unexpected.", "No one was surprised."],
+    ["The man bit him first.", "The man had bitten the dog."],
+  ];
+  const stats = hyps.map((h, i) => bleuStatistics(h, refs[i]));
+  assert.deepEqual([sum(stats.map((s) => s.hypLen)), sum(stats.map((s) => s.refLen))], [17, 18]);
+  const correct = [0, 1, 2, 3].map((n) => sum(stats.map((s) => s.correct[n])));
+  const total = [0, 1, 2, 3].map((n) => sum(stats.map((s) => s.total[n])));
+  assert.deepEqual(correct, [14, 7, 5, 3]); // 82.4 / 50.0 / 45.5 / 37.5 percent
+  assert.deepEqual(total, [17, 14, 11, 8]);
+  close(corpusBleu(hyps, refs), 0.4853, 0.00005);
 });
 
 test("chrF: averaged precision/recall over the effective orders, β = 2", () => {
