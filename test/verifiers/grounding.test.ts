@@ -25,6 +25,7 @@ test("parsing points and boxes from text and JSON", () => {
   assert.equal(parsePrediction("somewhere at the top").kind, "none");
   assert.match((parsePrediction("[1, 2, 3]") as { reason: string }).reason, /expected 2 or 4 coordinates, found 3/);
   assert.match((parsePrediction("[30, 40, 10, 20]") as { reason: string }).reason, /not a box/);
+  assert.match((parsePrediction("(1e400, 5)") as { reason: string }).reason, /not a finite number/);
 });
 
 test("geometry: IoU, Gaussian point, Gaussian coverage, box size (hand-computed)", () => {

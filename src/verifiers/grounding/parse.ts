@@ -30,6 +30,7 @@ export function parsePrediction(text: string): Prediction {
     const second = numbersOf(next[1]);
     if (second.length === 2) return boxOf([...first, ...second]);
   }
+  if (!first.every(Number.isFinite)) return { kind: "none", reason: "a coordinate is not a finite number" };
   return { kind: "point", point: [first[0], first[1]] };
 }
 

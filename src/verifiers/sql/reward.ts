@@ -140,7 +140,7 @@ export const sqlReward: RewardType<typeof options> = {
 
       const goldReply = await gold(g);
       if (!goldReply.ok) {
-        const why = goldReply.kind === "db" ? `the database cannot be opened: ${goldReply.message}` : `the reference query fails: ${goldReply.message}`;
+        const why = goldReply.kind === "db" ? `the database cannot be opened or built: ${goldReply.message}` : `the reference query fails: ${goldReply.message}`;
         return goldReply.kind === "timeout" || goldReply.kind === "crash" ? failed(why) : unscorable(why);
       }
       if (goldReply.truncated) return unscorable(`the reference result has more than max_rows (${o.max_rows}) rows`);
