@@ -90,8 +90,12 @@ test("sql reward: ORDER BY in the reference makes order matter; double-quoted st
     { completion: "SELECT name FROM emp ORDER BY salary", reference: "SELECT name FROM emp ORDER BY salary DESC" },
     { completion: "SELECT name FROM emp ORDER BY salary", reference: "SELECT name FROM emp" },
     { completion: 'SELECT name FROM emp WHERE dept = "eng"', reference: GOLD },
+    // integers beyond 2^53 compare exactly; an INTEGER 100 equals a REAL 100.0
+    { completion: "SELECT 9223372036854775807", reference: "SELECT 9223372036854775807" },
+    { completion: "SELECT 9223372036854775806", reference: "SELECT 9223372036854775807" },
+    { completion: "SELECT CAST(salary AS INTEGER) FROM emp WHERE id = 1", reference: "SELECT salary FROM emp WHERE id = 1" },
   ])) as RewardResult[];
-  assert.deepEqual(out.map((x) => x.reward), [0, 1, 1]);
+  assert.deepEqual(out.map((x) => x.reward), [0, 1, 1, 1, 0, 1]);
 });
 
 test("sql reward: writing and hanging queries are errors and the file is never modified", async () => {

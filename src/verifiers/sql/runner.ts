@@ -102,6 +102,8 @@ function run(req: QueryRequest): QueryReply {
   try {
     const stmt = entry.db.prepare(req.sql);
     stmt.setReturnArrays(true);
+    // 64-bit integers arrive whole (as BigInt) instead of failing beyond 2^53.
+    stmt.setReadBigInts(true);
     const rows: unknown[][] = [];
     let truncated = false;
     for (const row of stmt.iterate()) {
