@@ -98,6 +98,17 @@ test("sql reward: ORDER BY in the reference makes order matter; double-quoted st
   assert.deepEqual(out.map((x) => x.reward), [0, 1, 1, 1, 0, 1]);
 });
 
+test("sql reward: max_rows bounds what is read", async () => {
+  const r = reward({ database: "hr.sqlite", max_rows: 2 });
+  const out = (await r.score([
+    { completion: "SELECT name FROM emp", reference: GOLD },
+    { completion: "SELECT name FROM emp", reference: "SELECT name FROM emp" },
+  ])) as RewardResult[];
+  assert.deepEqual(out[0].components?.execution, { reward: 0, status: "ok", reason: "more than max_rows (2) rows" });
+  assert.equal(out[1].status, "unscorable");
+  assert.match(out[1].reason!, /more than max_rows \(2\)/);
+});
+
 test("sql reward: writing and hanging queries are errors and the file is never modified", async () => {
   const before = { hash: digest(dbPath), mtime: statSync(dbPath).mtimeMs };
   const r = reward({ database: "hr.sqlite", timeout_ms: 300, workers: 2 });
