@@ -63,3 +63,16 @@ export { MathPool, type Pair as MathPair } from "./verifiers/math/pool.ts";
 export { mathReward } from "./verifiers/math/reward.ts";
 export { equivalent as mathEquivalent } from "./verifiers/math/compare.ts";
 export { LimitError as MathLimitError, ParseError as MathParseError, parseAnswer as parseMathAnswer } from "./verifiers/math/parse.ts";
+// --- Structured-task rewards (issue 8): toolcall, sql, grounding, similarity ---
+export { toolcallReward } from "./verifiers/toolcall/reward.ts";
+export { correctness as toolCallCorrectness, type ValueMatching } from "./verifiers/toolcall/match.ts";
+export type { ToolCall } from "./verifiers/toolcall/calls.ts";
+export { sqlReward } from "./verifiers/sql/reward.ts";
+export { groundingReward } from "./verifiers/grounding/reward.ts";
+export { boxSizeReward, gaussianCoverage, gaussianPoint, iou } from "./verifiers/grounding/geometry.ts";
+export { similarityReward } from "./verifiers/text/similarity/reward.ts";
+export { bleuStatistics, corpusBleu, sentenceBleu } from "./verifiers/text/similarity/bleu.ts";
+export { sentenceChrf } from "./verifiers/text/similarity/chrf.ts";
+export { type RougeScore, rougeL, rougeN } from "./verifiers/text/similarity/rouge.ts";
+export { editSimilarity, levenshtein } from "./verifiers/text/similarity/edit.ts";
+export { tokenize13a, tokenizeRouge } from "./verifiers/text/similarity/tokenize.ts";
