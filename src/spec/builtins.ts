@@ -2,6 +2,7 @@ import { RewardRegistry } from "../core/registry.ts";
 import { jsonReward } from "../verifiers/format/json.ts";
 import { lengthRewardType } from "../verifiers/format/length.ts";
 import { tagsReward } from "../verifiers/format/tags.ts";
+import { codeReward } from "../verifiers/code/code.ts";
 import { containsReward } from "../verifiers/text/contains.ts";
 import { exactReward } from "../verifiers/text/exact.ts";
 import { f1Reward } from "../verifiers/text/f1.ts";
@@ -16,7 +17,8 @@ export function builtinRegistry(): RewardRegistry {
     .register(f1Reward)
     .register(jsonReward)
     .register(lengthRewardType)
-    .register(tagsReward);
+    .register(tagsReward)
+    .register(codeReward);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */
