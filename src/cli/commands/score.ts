@@ -19,6 +19,8 @@ Options:
   --concurrency <n>    batches scored at the same time                 (default 4)
   --batch-size <n>     records per batch                               (default 512)
   --quiet              no progress and no summary on stderr
+  --unsafe-no-sandbox  run programs of \`code\` rewards on this machine WITHOUT the bubblewrap
+                       sandbox (rlimits only); only for trusted code where bwrap cannot run
 
 Exit status: 0 the input was processed; 2 usage or spec error (nothing processed); 1 I/O failure.`;
 
@@ -29,6 +31,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     concurrency: { type: "string" },
     "batch-size": { type: "string" },
     quiet: { type: "boolean", short: "q" },
+    "unsafe-no-sandbox": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -43,6 +46,10 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const batchSize = positiveInt(values["batch-size"], "--batch-size");
 
   const spec = loadSpec(values.spec);
+  if (values["unsafe-no-sandbox"]) {
+    for (const r of spec.rewards) if (r.type === "code") (r.options as { unsafe_no_sandbox: boolean }).unsafe_no_sandbox = true;
+    process.stderr.write("rewardsmith score: --unsafe-no-sandbox: model-written programs run on this machine without isolation\n");
+  }
   let input: Readable;
   let totalBytes: number | undefined;
   if (inputPath === "-") input = process.stdin;

@@ -40,7 +40,7 @@ const cases = z.strictObject({
         args: z.array(z.unknown()).default([]),
         /** Keyword arguments (Python only). */
         kwargs: z.record(z.string(), z.unknown()).optional(),
-        expected: z.unknown(),
+        expected: z.unknown().refine((v) => v !== undefined, "missing (the value the function must return)"),
         ...weighting,
       }),
     )
@@ -94,11 +94,7 @@ export function parseReference(reference: unknown): TestSuite | { problem: strin
     );
   }
   if ("cases" in keys) {
-    return convert(cases, value, (r) => {
-      const missing = r.cases.findIndex((c) => !("expected" in c));
-      if (missing >= 0) return { problem: `reference.cases.${missing}.expected: missing (the value the function must return)` };
-      return { mode: "cases", tests: r.cases, entry_point: r.entry_point, language: r.language };
-    });
+    return convert(cases, value, (r) => ({ mode: "cases", tests: r.cases, entry_point: r.entry_point, language: r.language }));
   }
   if ("test_code" in keys) {
     return convert(testCode, value, (r) => ({

@@ -12,7 +12,8 @@ const { spawnSync } = require("node:child_process");
 // bwrap's reaper is PID 1 of the sandbox's PID namespace and this harness PID 2; outside a sandbox
 // neither number is possible for a Node process, so kill(-1) below can only reach the sandbox.
 const IN_SANDBOX = process.pid <= 2;
-const WORK = IN_SANDBOX ? "/tmp" : process.env.RS_WORK;
+// Children (`run`) start in the work directory.
+const WORK = IN_SANDBOX ? "/tmp" : process.argv[2] === "run" ? process.cwd() : process.env.RS_WORK;
 const STDERR_TAIL = 2000;
 
 if (process.argv[2] === "run") runChild(Number(process.argv[3]));
