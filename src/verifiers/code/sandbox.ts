@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { LanguageRunner } from "./languages/runner.ts";
 
 /** Limits of one program's run; the harness applies them to each test's process. */
@@ -70,16 +71,82 @@ export function bwrapArgs(runner: LanguageRunner, limits: Limits): string[] {
   }
   const tmpfsBytes = 64 * 1024 * 1024 + 4 * limits.output_bytes;
   args.push("--proc", "/proc", "--dev", "/dev", "--size", String(tmpfsBytes), "--tmpfs", "/tmp");
-  args.push("--ro-bind", runner.harnessFile, runner.harnessPath);
-  for (const b of runner.binds) args.push("--ro-bind", b.host, b.sandbox);
+  args.push("--ro-bind", visibleToSandbox(runner.harnessFile), runner.harnessPath);
+  for (const b of runner.binds) args.push("--ro-bind", visibleToSandbox(b.host), b.sandbox);
   args.push("--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8");
   if (runner.harnessIsInit) args.push("--as-pid-1");
   args.push("--", ...runner.sandboxCommand);
   return args;
 }
 
+/** Every directory above the file is searchable and the file readable by anyone (so by nobody). */
+function worldReadable(path: string): boolean {
+  const st = statSync(path);
+  if ((st.mode & 0o004) === 0) return false;
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === dirname(dir)) return true;
+  }
+}
+
+const shared = new Map<string, string>();
+
+/**
+ * A path to `file` that bwrap can bind when it runs as nobody: the file itself when anyone can reach
+ * it, else a hard link (or copy) in a world-readable directory under the system temp dir. Only root
+ * (whose files may sit in a private home) needs this.
+ */
+function visibleToSandbox(file: string): string {
+  if (process.getuid?.() !== 0) return file;
+  const known = shared.get(file);
+  if (known) return known;
+  const path = resolve(file);
+  let out = path;
+  if (!worldReadable(path)) {
+    const st = statSync(path);
+    const dir = join(tmpdir(), "rewardsmith-sandbox-files");
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    chmodSync(dir, 0o755);
+    const tag = createHash("sha256").update(`${path}:${st.size}:${st.mtimeMs}`).digest("hex").slice(0, 16);
+    out = join(dir, `${tag}-${path.split("/").at(-1)}`);
+    if (!existsSync(out)) {
+      const partial = `${out}.${process.pid}.partial`;
+      try {
+        // A link shares the file's mode, so only a file anyone may read is linked; others are copied.
+        if ((st.mode & 0o004) === 0) throw new Error("not readable by others");
+        linkSync(path, partial);
+      } catch {
+        copyFileSync(path, partial);
+        chmodSync(partial, 0o755);
+      }
+      renameSync(partial, out);
+    }
+  }
+  shared.set(file, out);
+  return out;
+}
+
 function dropRoot(): { uid?: number; gid?: number } {
   return process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+}
+
+let bwrapPath: string | undefined | null = null;
+
+/** The bwrap binary found on PATH (looked up as the current user; the sandbox may run as nobody). */
+function findBwrap(): string | undefined {
+  if (bwrapPath !== null) return bwrapPath;
+  bwrapPath = undefined;
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    if (dir === "") continue;
+    const candidate = join(dir, "bwrap");
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return (bwrapPath = candidate);
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
 }
 
 const probed = new Map<string, string | null>();
@@ -96,12 +163,16 @@ export function probeSandbox(runner: LanguageRunner): string | null {
   // Replace the harness with the interpreter's version check: same binds, same namespaces.
   const at = args.indexOf("--");
   const probe = [...args.slice(0, at + 1), runner.sandboxCommand[0], "--version"];
-  const r = spawnSync("bwrap", probe, { encoding: "utf8", timeout: 20_000, ...dropRoot() });
+  const bwrap = findBwrap();
+  if (!bwrap) {
+    const problem = "bubblewrap (bwrap) is not installed (not found on PATH); install the Debian/Ubuntu package `bubblewrap`";
+    probed.set(key, problem);
+    return problem;
+  }
+  const r = spawnSync(bwrap, probe, { encoding: "utf8", timeout: 20_000, ...dropRoot() });
   let problem: string | null = null;
   if (r.error) {
-    problem = (r.error as NodeJS.ErrnoException).code === "ENOENT"
-      ? "bubblewrap (bwrap) is not installed; install the Debian/Ubuntu package `bubblewrap`"
-      : `bubblewrap could not be started: ${r.error.message}`;
+    problem = `bubblewrap (${bwrap}) could not be started: ${r.error.message}`;
   } else if (r.status !== 0) {
     const why = (r.stderr || r.stdout || `exit status ${r.status}`).trim().split("\n").slice(-3).join(" ");
     problem = `bubblewrap cannot create the sandbox here (${why}); it needs unprivileged user namespaces ` +
@@ -122,7 +193,7 @@ export function runJob(runner: LanguageRunner, job: HarnessJob, options: { sandb
   let workDir: string | undefined;
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8" };
   if (options.sandboxed) {
-    command = "bwrap";
+    command = findBwrap() ?? "bwrap";
     args = bwrapArgs(runner, job);
   } else {
     workDir = mkdtempSync(join(tmpdir(), "rewardsmith-code-"));
