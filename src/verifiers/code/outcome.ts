@@ -63,7 +63,9 @@ export function judge(report: HarnessReport, test: Test, suite: TestSuite, how: 
 export function judgeRun(run: JobRun, suite: TestSuite, how: Judging): TestOutcome[] | string {
   const byIndex = new Map<number, HarnessReport>();
   for (const r of run.reports) if (Number.isInteger(r.i)) byIndex.set(r.i, r);
-  if (byIndex.size === 0 && run.killed === undefined) {
+  // A harness killed by a signal (bwrap exits 128 + signal) was killed from inside: by the program.
+  const endedByProgram = run.exitCode !== null && run.exitCode > 128;
+  if (byIndex.size === 0 && run.killed === undefined && !endedByProgram) {
     return `the sandbox failed before running any test (exit status ${run.exitCode}): ${stderrTail(run.stderr) || "no message"}`;
   }
   return suite.tests.map((test, i) => {

@@ -135,3 +135,15 @@ describe("code reward: javascript", { skip: skipJs }, () => {
     assert.deepEqual(outcomes(r), ["memory"]);
   });
 });
+
+describe("code reward: javascript, hostile", { skip: skipJs }, () => {
+  const pythonGood = { ...GOOD, reference: { ...(GOOD.reference as object), language: "python" } };
+  test("a program that kills the harness fails its remaining tests; the batch goes on", async () => {
+    const code = "try { process.kill(process.ppid, 'SIGKILL'); process.kill(2, 'SIGKILL'); } catch {}\nconsole.log('alive');";
+    const [r, good] = await scoreCode([{ completion: javascript(code), reference: { tests: [{ stdin: "", stdout: "alive\n" }, { stdin: "", stdout: "alive\n" }] } }, pythonGood], { language: "javascript" });
+    assert.equal(r.status, "ok", r.reason);
+    assert.equal(r.reward, 0);
+    assert.match(String(r.components!.test_1.reason), /ended by the program/);
+    assert.equal(good.reward, 1);
+  });
+});

@@ -14,7 +14,6 @@ import resource
 import select
 import signal
 import sys
-import traceback
 
 IN_SANDBOX = os.getpid() == 1
 WORK = "/tmp" if IN_SANDBOX else os.environ["RS_WORK"]
@@ -170,6 +169,8 @@ def child(unit, job, paths):
 
 def print_user_traceback(e):
     """The traceback without the harness's own frames, as `python3 solution.py` would print it."""
+    import traceback  # only needed on failures; keeps the harness's start-up short
+
     tb = e.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
         tb = tb.tb_next
