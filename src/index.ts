@@ -20,3 +20,7 @@ export { type Progress, scoreStream, StreamIoError, type StreamOptions, type Sum
 
 export { tokenF1 } from "./verifiers/text/f1.ts";
 export { overlongPenalty } from "./verifiers/format/length.ts";
+
+// --- code execution reward (issue #4): `type: code`, sandboxed with bubblewrap ---
+export { codeReward } from "./verifiers/code/code.ts";
+export { extractCode, type ExtractMode } from "./verifiers/code/extract.ts";

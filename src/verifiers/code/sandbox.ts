@@ -59,10 +59,13 @@ export function bwrapArgs(runner: LanguageRunner, limits: Limits): string[] {
   const args = [
     "--unshare-user", "--uid", "1000", "--gid", "1000",
     "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-    "--disable-userns", "--die-with-parent", "--new-session",
+    "--die-with-parent", "--new-session",
     "--hostname", "sandbox",
     "--ro-bind", "/usr", "/usr",
   ];
+  const features = bwrapFeatures();
+  // bubblewrap < 0.8 (e.g. Ubuntu 22.04) lacks these two; the rlimits still bound what they guard.
+  if (features.has("--disable-userns")) args.push("--disable-userns");
   for (const dir of ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]) {
     if (!existsSync(dir)) continue;
     // Merged-/usr systems link these into /usr; others keep real directories.
@@ -70,7 +73,9 @@ export function bwrapArgs(runner: LanguageRunner, limits: Limits): string[] {
     else args.push("--ro-bind", dir, dir);
   }
   const tmpfsBytes = 64 * 1024 * 1024 + 4 * limits.output_bytes;
-  args.push("--proc", "/proc", "--dev", "/dev", "--size", String(tmpfsBytes), "--tmpfs", "/tmp");
+  args.push("--proc", "/proc", "--dev", "/dev");
+  if (features.has("--size")) args.push("--size", String(tmpfsBytes));
+  args.push("--tmpfs", "/tmp");
   args.push("--ro-bind", visibleToSandbox(runner.harnessFile), runner.harnessPath);
   for (const b of runner.binds) args.push("--ro-bind", visibleToSandbox(b.host), b.sandbox);
   args.push("--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8");
@@ -147,6 +152,18 @@ function findBwrap(): string | undefined {
     }
   }
   return undefined;
+}
+
+let knownFeatures: Set<string> | undefined;
+
+/** The optional bwrap flags this bwrap knows (from its --help). */
+function bwrapFeatures(): Set<string> {
+  if (knownFeatures) return knownFeatures;
+  const bwrap = findBwrap();
+  const help = bwrap ? spawnSync(bwrap, ["--help"], { encoding: "utf8", timeout: 10_000 }) : undefined;
+  const text = `${help?.stdout ?? ""}${help?.stderr ?? ""}`;
+  knownFeatures = new Set(["--disable-userns", "--size"].filter((flag) => text.includes(flag)));
+  return knownFeatures;
 }
 
 const probed = new Map<string, string | null>();

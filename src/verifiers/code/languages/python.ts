@@ -9,9 +9,9 @@ export function pythonRunner(python: string): LanguageRunner {
     harnessFile: harness,
     harnessPath: "/rs/harness.py",
     binds: [],
-    // -I: ignore PYTHON* variables and the user's site directory; -S: skip site (faster start).
-    sandboxCommand: [python, "-I", "-S", "/rs/harness.py"],
-    hostCommand: [python, "-I", "-S", harness],
+    // -I: ignore PYTHON* variables and the user's site directory (the system's packages stay importable).
+    sandboxCommand: [python, "-I", "/rs/harness.py"],
+    hostCommand: [python, "-I", harness],
     harnessIsInit: true,
   };
 }
