@@ -47,13 +47,15 @@ export interface JobRun {
   exitCode: number | null;
 }
 
+const SHM_BYTES = 16 * 1024 * 1024;
+
 /** When the host runs as root, the sandbox runs as nobody: rlimits on processes do not bind root. */
 const NOBODY = 65534;
 
 /**
  * bubblewrap command line for a runner: new user, PID, network, IPC and UTS namespaces; the system's
- * /usr read-only (plus the runner's own binds); a private size-capped tmpfs as the only writable
- * place; no host /etc, /home or /proc of the host; killed with its parent.
+ * /usr read-only (plus the runner's own binds); private size-capped tmpfs mounts at /tmp and
+ * /dev/shm as the only writable places; no host /etc, /home or /proc of the host; killed with its parent.
  */
 export function bwrapArgs(runner: LanguageRunner, limits: Limits): string[] {
   const args = [
@@ -74,11 +76,16 @@ export function bwrapArgs(runner: LanguageRunner, limits: Limits): string[] {
   }
   const tmpfsBytes = 64 * 1024 * 1024 + 4 * limits.output_bytes;
   args.push("--proc", "/proc", "--dev", "/dev");
+  if (features.has("--size")) args.push("--size", String(SHM_BYTES));
+  args.push("--tmpfs", "/dev/shm");
   if (features.has("--size")) args.push("--size", String(tmpfsBytes));
   args.push("--tmpfs", "/tmp");
   args.push("--ro-bind", visibleToSandbox(runner.harnessFile), runner.harnessPath);
   for (const b of runner.binds) args.push("--ro-bind", visibleToSandbox(b.host), b.sandbox);
   args.push("--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8");
+  // bwrap's root and /dev are tmpfs mounts without a size cap: make them read-only, so /tmp and
+  // /dev/shm (for POSIX semaphores) are the only writable places.
+  args.push("--remount-ro", "/dev", "--remount-ro", "/");
   if (runner.harnessIsInit) args.push("--as-pid-1");
   args.push("--", ...runner.sandboxCommand);
   return args;

@@ -81,10 +81,10 @@ describe("code sandbox: hostile programs", { skip }, () => {
     }
   });
 
-  test("writes to /tmp and /etc stay inside the sandbox", async () => {
+  test("writes to /tmp and /etc stay inside the sandbox; nothing else is writable", async () => {
     const name = `rs-write-${randomUUID()}`;
-    const code = `import os\nfor d in ["/tmp", "/etc", "/usr"]:\n    try:\n        with open(os.path.join(d, "${name}"), "w") as f:\n            f.write("pwned")\n        print("wrote", d)\n    except OSError:\n        print("denied", d)`;
-    const r = await hostileThenGood({ completion: python(code), reference: { tests: [{ stdin: "", stdout: "wrote /tmp\ndenied /etc\ndenied /usr\n" }] } });
+    const code = `import os\nfor d in ["/tmp", "/etc", "/usr", "/", "/dev"]:\n    try:\n        with open(os.path.join(d, "${name}"), "w") as f:\n            f.write("pwned")\n        print("wrote", d)\n    except OSError:\n        print("denied", d)`;
+    const r = await hostileThenGood({ completion: python(code), reference: { tests: [{ stdin: "", stdout: "wrote /tmp\ndenied /etc\ndenied /usr\ndenied /\ndenied /dev\n" }] } });
     assert.equal(r.reward, 1, r.reason);
     for (const d of ["/tmp", "/etc", "/usr"]) assert.equal(existsSync(`${d}/${name}`), false, `${d}/${name} exists on the host`);
   });
