@@ -10,7 +10,8 @@ import type { LanguageRunner } from "./languages/runner.ts";
 import { judgeRun, type TestOutcome } from "./outcome.ts";
 import { Pool } from "./pool.ts";
 import { parseReference, type TestSuite } from "./reference.ts";
-import { type HarnessJob, type Limits, probeSandbox, runJob } from "./sandbox.ts";
+import { probeSandbox } from "./bwrap.ts";
+import { type HarnessJob, type Limits, runJob } from "./job.ts";
 import { scoreTests } from "./scoring.ts";
 
 const LANGUAGES = ["python", "javascript"] as const;

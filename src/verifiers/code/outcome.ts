@@ -1,6 +1,6 @@
 import { type CompareMode, outputsMatch, preview, valuesMatch } from "./compare.ts";
 import type { Test, TestSuite } from "./reference.ts";
-import type { HarnessReport, JobRun } from "./sandbox.ts";
+import type { HarnessReport, JobRun } from "./job.ts";
 
 export type Outcome = "passed" | "wrong_answer" | "runtime_error" | "timeout" | "memory" | "output_limit";
 

@@ -1,7 +1,7 @@
 import { codeReward } from "../../../src/verifiers/code/code.ts";
 import { pythonRunner } from "../../../src/verifiers/code/languages/python.ts";
 import { javascriptRunner } from "../../../src/verifiers/code/languages/javascript.ts";
-import { probeSandbox } from "../../../src/verifiers/code/sandbox.ts";
+import { probeSandbox } from "../../../src/verifiers/code/bwrap.ts";
 import type { RewardResult, Sample } from "../../../src/core/types.ts";
 
 /** Why sandboxed tests cannot run on this machine (they are then skipped with this message), or false. */
