@@ -100,7 +100,8 @@ export const codeReward: RewardType<typeof options> = {
         runJob(p.runner, job, {
           sandboxed: !o.unsafe_no_sandbox,
           budgetMs: Math.ceil((n * (o.timeout_s + 0.5) + 10) * 1000),
-          maxOutputBytes: n * (2 * o.output_bytes + 8192) + 65536,
+          // JSON escaping can make an output up to 6 times longer (\u0000 for each control byte).
+          maxOutputBytes: n * (6 * o.output_bytes + 8192) + 65536,
         }),
       );
       const outcomes = judgeRun(run, p.suite, { compare: p.suite.compare ?? o.compare, tolerance: o.float_tolerance });

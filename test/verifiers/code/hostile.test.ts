@@ -89,6 +89,14 @@ describe("code sandbox: hostile programs", { skip }, () => {
     for (const d of ["/tmp", "/etc", "/usr"]) assert.equal(existsSync(`${d}/${name}`), false, `${d}/${name} exists on the host`);
   });
 
+  test("a test that fills the writable space does not break the next test", async () => {
+    const code = "import os\nif input() == 'fill':\n    os.makedirs('/tmp/d/e')\n    i = 0\n    try:\n        while True:\n            open(f'/tmp/d/e/f{i}', 'w').write('x' * 1000000)\n            i += 1\n    except OSError:\n        pass\n    os.chmod('/tmp/d/e', 0o500)\n    os.chmod('/tmp/d', 0o500)\n    print('full')\nelse:\n    print(os.path.exists('/tmp/d'))";
+    // The first test's own stdout shares the space it filled, so only the second one is judged.
+    const reference = { tests: [{ stdin: "fill\n", stdout: "full\n" }, { stdin: "look\n", stdout: "False\n" }] };
+    const r = await hostileThenGood({ completion: python(code), reference }, { timeout_s: 5 });
+    assert.equal(outcomes(r)[1], "passed", r.reason);
+  });
+
   test("/etc/shadow (and the rest of the host's /etc and /home) cannot be read", async () => {
     const code = "import os\nfor p in ['/etc/shadow', '/etc/passwd', '/root', '/home']:\n    print(p, os.path.exists(p))";
     const r = await hostileThenGood({ completion: python(code), reference: { tests: [{ stdin: "", stdout: "/etc/shadow False\n/etc/passwd False\n/root False\n/home False\n" }] } });

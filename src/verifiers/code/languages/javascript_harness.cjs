@@ -71,14 +71,31 @@ function spawnUnit(job, args, input, timeoutS) {
     killSignal: "SIGKILL",
     maxBuffer: job.output_bytes,
     stdio: ["pipe", "pipe", "pipe", "pipe"],
+    detached: !IN_SANDBOX, // its own process group, so leftovers can be killed on the host
     env: { PATH: process.env.PATH, HOME: WORK, LANG: "C.UTF-8" },
   });
-  if (IN_SANDBOX) {
-    try {
-      process.kill(-1, "SIGKILL"); // whatever the unit left behind; spares PID 1 and this process
-    } catch {}
-  }
+  if (r.error && r.error.code === "ENOENT") throw r.error; // no prlimit: a harness failure, not the program's
+  try {
+    // Whatever the unit left behind: in the sandbox every process but PID 1 and this one; on the
+    // host (unsafe mode) the unit's process group.
+    if (IN_SANDBOX) process.kill(-1, "SIGKILL");
+    else if (r.pid) process.kill(-r.pid, "SIGKILL");
+  } catch {}
+  cleanWork();
   return r;
+}
+
+/** Remove what the unit left in the writable places, so it cannot fill them for the next one. */
+function cleanWork() {
+  const keep = new Set(["solution.js", "job.json"]);
+  for (const place of IN_SANDBOX ? [WORK, "/dev/shm"] : [WORK]) {
+    for (const name of fs.readdirSync(place)) {
+      if (place === WORK && keep.has(name)) continue;
+      try {
+        fs.rmSync(path.join(place, name), { recursive: true, force: true });
+      } catch {}
+    }
+  }
 }
 
 function endOf(r) {

@@ -63,13 +63,31 @@ def run_unit(i, unit, job):
             report["result"] = json.loads(result)
         except ValueError:
             report["result"] = None
-    for p in paths.values():
-        if p != os.devnull:
+    clean_work()
+    return report
+
+
+def clean_work():
+    """Remove what the unit left in the writable places, so it cannot fill them for the next one."""
+    import shutil
+
+    places = [WORK, "/dev/shm"] if IN_SANDBOX else [WORK]
+    for place in places:
+        for name in os.listdir(place):
+            if place == WORK and name == "solution.py":
+                continue
+            path = os.path.join(place, name)
             try:
-                os.unlink(p)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    os.chmod(path, 0o700)
+                    for root, dirs, _ in os.walk(path):  # the unit may have made its directories read-only
+                        for d in dirs:
+                            os.chmod(os.path.join(root, d), 0o700)
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.unlink(path)
             except OSError:
                 pass
-    return report
 
 
 def wait_for(pid, timeout_s):
