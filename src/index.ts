@@ -76,3 +76,6 @@ export { sentenceChrf } from "./verifiers/text/similarity/chrf.ts";
 export { type RougeScore, rougeL, rougeN } from "./verifiers/text/similarity/rouge.ts";
 export { editSimilarity, levenshtein } from "./verifiers/text/similarity/edit.ts";
 export { tokenize13a, tokenizeRouge } from "./verifiers/text/similarity/tokenize.ts";
+// --- code execution reward (issue #4): `type: code`, sandboxed with bubblewrap ---
+export { codeReward } from "./verifiers/code/code.ts";
+export { extractCode, type ExtractMode } from "./verifiers/code/extract.ts";

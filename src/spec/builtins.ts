@@ -6,6 +6,7 @@ import { jsonReward } from "../verifiers/format/json.ts";
 import { lengthRewardType } from "../verifiers/format/length.ts";
 import { tagsReward } from "../verifiers/format/tags.ts";
 import { mathReward } from "../verifiers/math/reward.ts";
+import { codeReward } from "../verifiers/code/code.ts";
 import { containsReward } from "../verifiers/text/contains.ts";
 import { exactReward } from "../verifiers/text/exact.ts";
 import { f1Reward } from "../verifiers/text/f1.ts";
@@ -30,7 +31,8 @@ export function builtinRegistry(): RewardRegistry {
     .register(similarityReward)
     .register(groundingReward)
     .register(toolcallReward)
-    .register(sqlReward);
+    .register(sqlReward)
+    .register(codeReward);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */

@@ -24,6 +24,8 @@ Options:
   --batch-size <n>     records per batch                               (default 512)
   --no-cache           judges neither read nor write their reply cache
   --quiet              no progress and no summary on stderr
+  --unsafe-no-sandbox  run programs of \`code\` rewards on this machine WITHOUT the bubblewrap
+                       sandbox (rlimits only); only for trusted code where bwrap cannot run
 
 Exit status: 0 the input was processed; 2 usage or spec error (nothing processed); 1 I/O failure.`;
 
@@ -35,6 +37,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     "batch-size": { type: "string" },
     "no-cache": { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
+    "unsafe-no-sandbox": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -50,6 +53,10 @@ export async function scoreCommand(argv: string[]): Promise<number> {
 
   const loaded = loadSpec(values.spec);
   const spec = values["no-cache"] ? withoutJudgeCache(loaded) : loaded;
+  if (values["unsafe-no-sandbox"]) {
+    for (const r of spec.rewards) if (r.type === "code") (r.options as { unsafe_no_sandbox: boolean }).unsafe_no_sandbox = true;
+    process.stderr.write("rewardsmith score: --unsafe-no-sandbox: model-written programs run on this machine without isolation\n");
+  }
   let input: Readable;
   let totalBytes: number | undefined;
   if (inputPath === "-") input = process.stdin;

@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { GOOD, javascript, outcomes, python, sandboxUnavailable, scoreCode } from "./helpers.ts";
+
+const skip = sandboxUnavailable();
+const skipJs = sandboxUnavailable("javascript");
+
+const ADD_CASES = { entry_point: "add", cases: [{ args: [1, 2], expected: 3 }, { args: [2, 2], expected: 4 }, { args: [-1, 1], expected: 0 }, { args: [0.1, 0.2], expected: 0.3 }] };
+
+describe("code reward: python", { skip }, () => {
+  test("a correct stdin/stdout program gets 1", async () => {
+    const [r] = await scoreCode([GOOD]);
+    assert.equal(r.status, "ok");
+    assert.equal(r.reward, 1);
+    assert.deepEqual(outcomes(r), ["passed", "passed"]);
+  });
+
+  test("a wrong program gets 0 and says what it printed", async () => {
+    const [r] = await scoreCode([{ ...GOOD, completion: python("a, b = map(int, input().split())\nprint(a - b)") }]);
+    assert.equal(r.reward, 0);
+    assert.deepEqual(outcomes(r), ["wrong_answer", "wrong_answer"]);
+    assert.match(String(r.components!.test_1.reason), /expected "3\\n", got "-1\\n"/);
+  });
+
+  test("a partially correct program gets the fraction of tests passed; pass_all gives 0", async () => {
+    const sample = { completion: python("def add(a, b):\n    return a + b if a > 0 else 7"), reference: ADD_CASES };
+    const [fraction] = await scoreCode([sample]);
+    assert.equal(fraction.reward, 0.75);
+    assert.deepEqual(outcomes(fraction), ["passed", "passed", "wrong_answer", "passed"]);
+    assert.match(fraction.reason!, /^3\/4 tests passed; test_3: wrong answer \(expected "0", got "7"\)/);
+    const [all] = await scoreCode([sample], { scoring: "pass_all" });
+    assert.equal(all.reward, 0);
+  });
+
+  test("weighted scoring uses weights, or 1 - pass_rate", async () => {
+    const reference = { entry_point: "f", cases: [{ args: [1], expected: 1, weight: 3 }, { args: [2], expected: 2, weight: 1 }] };
+    const [w] = await scoreCode([{ completion: python("def f(x):\n    return 1"), reference }], { scoring: "weighted" });
+    assert.equal(w.reward, 0.75);
+    const rates = { entry_point: "f", cases: [{ args: [1], expected: 1, pass_rate: 0.9 }, { args: [2], expected: 2, pass_rate: 0.1 }] };
+    const [p] = await scoreCode([{ completion: python("def f(x):\n    return 2"), reference: rates }], { scoring: "weighted" });
+    assert.ok(Math.abs(p.reward! - 0.9) < 1e-9);
+  });
+
+  test("function cases are isolated: a crash, a mutation or an exit in one case does not touch the others", async () => {
+    const code = "seen = []\ndef f(x):\n    seen.append(x)\n    if x == 1:\n        raise ValueError('bad one')\n    if x == 2:\n        import sys; sys.exit(0)\n    return len(seen)";
+    const [r] = await scoreCode([{ completion: python(code), reference: { entry_point: "f", cases: [{ args: [1], expected: 1 }, { args: [2], expected: 1 }, { args: [3], expected: 1 }] } }]);
+    assert.deepEqual(outcomes(r), ["runtime_error", "runtime_error", "passed"]);
+    assert.match(String(r.components!.test_1.reason), /ValueError: bad one/);
+    assert.match(String(r.components!.test_2.reason), /exited \(status 0\) before returning/);
+  });
+
+  test("HumanEval-style test_code: check(candidate) is called; sys.exit before the asserts is not a pass", async () => {
+    const reference = { entry_point: "add", test_code: "def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(2, 2) == 4, 'two plus two'\n" };
+    const [good] = await scoreCode([{ completion: python("def add(a, b):\n    return a + b"), reference }]);
+    assert.equal(good.reward, 1);
+    const [wrong] = await scoreCode([{ completion: python("def add(a, b):\n    return 3"), reference }]);
+    assert.equal(wrong.reward, 0);
+    assert.match(String(wrong.components!.test_1.reason), /assertion failed: two plus two/);
+    const [cheat] = await scoreCode([{ completion: python("import sys\ndef add(a, b):\n    return 0\nsys.exit(0)"), reference }]);
+    assert.equal(cheat.reward, 0);
+    assert.deepEqual(outcomes(cheat), ["runtime_error"]);
+  });
+
+  test("a list of test_code snippets scores each separately", async () => {
+    const reference = { test_code: ["assert sq(2) == 4", "assert sq(3) == 9", "assert sq(-1) == 1"] };
+    const [r] = await scoreCode([{ completion: python("def sq(x):\n    return x * x if x > 0 else 0"), reference }]);
+    assert.ok(Math.abs(r.reward! - 2 / 3) < 1e-9);
+  });
+
+  test("a runtime error reports the last stderr lines", async () => {
+    const [r] = await scoreCode([{ ...GOOD, completion: python("x = int(input())\nprint(1 / 0)") }]);
+    assert.deepEqual(outcomes(r), ["runtime_error", "runtime_error"]);
+    assert.match(String(r.components!.test_1.reason), /ValueError: invalid literal/);
+  });
+
+  test("output comparison modes: exact, whitespace, float", async () => {
+    const ref = (compare: string, stdout: string) => ({ tests: [{ stdin: "", stdout }], compare });
+    const prints = python("print('3.14159  2')");
+    const [ws] = await scoreCode([{ completion: prints, reference: ref("whitespace", "3.14159 2") }]);
+    assert.equal(ws.reward, 1);
+    const [exact] = await scoreCode([{ completion: prints, reference: ref("exact", "3.14159 2\n") }]);
+    assert.equal(exact.reward, 0);
+    const [fl] = await scoreCode([{ completion: prints, reference: ref("float", "3.1415926 2") }], { float_tolerance: 1e-4 });
+    assert.equal(fl.reward, 1);
+    const [far] = await scoreCode([{ completion: prints, reference: ref("float", "3.2 2") }], { float_tolerance: 1e-4 });
+    assert.equal(far.reward, 0);
+  });
+
+  test("the APPS layout (inputs/outputs) and references given as JSON strings are read", async () => {
+    const reference = JSON.stringify({ inputs: ["1 2\n", "3 4\n"], outputs: ["3\n", "7\n"] });
+    const [r] = await scoreCode([{ completion: GOOD.completion, reference }]);
+    assert.equal(r.reward, 1);
+  });
+
+  test("no code block: reward 0 with a reason; bad references are unscorable with the path", async () => {
+    const [none, bad, absent, empty] = await scoreCode([
+      { completion: "I think the answer is to add them.", reference: GOOD.reference },
+      { completion: GOOD.completion, reference: { tests: [{ stdin: "1", stdout: 3 }] } },
+      { completion: GOOD.completion },
+      { completion: GOOD.completion, reference: { entry_point: "f", cases: [{ args: [1] }] } },
+    ]);
+    assert.deepEqual([none.reward, none.status], [0, "ok"]);
+    assert.match(none.reason!, /no ```python code block/);
+    assert.equal(bad.status, "unscorable");
+    assert.match(bad.reason!, /^reference\.tests\.0\.stdout: /);
+    assert.equal(absent.status, "unscorable");
+    assert.match(empty.reason!, /reference\.cases\.0\.expected: missing/);
+  });
+});
+
+describe("code reward: javascript", { skip: skipJs }, () => {
+  test("function cases, stdin/stdout tests and test_code", async () => {
+    const [cases, io, tc] = await scoreCode(
+      [
+        { completion: javascript("function add(a, b) { return a > 0 ? a + b : 7; }"), reference: ADD_CASES },
+        { completion: javascript("const [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number);\nconsole.log(a + b);"), reference: GOOD.reference },
+        { completion: javascript("const add = (a, b) => a + b;"), reference: { entry_point: "add", test_code: "const assert = require('assert');\nassert.equal(add(1, 2), 3);" } },
+      ],
+      { language: "javascript" },
+    );
+    assert.equal(cases.reward, 0.75);
+    assert.equal(io.reward, 1);
+    assert.equal(tc.reward, 1);
+  });
+
+  test("an infinite loop in one case times out and the next case still runs", async () => {
+    const code = "function f(x) { if (x === 1) { while (true) {} } return x; }";
+    const [r] = await scoreCode([{ completion: javascript(code), reference: { entry_point: "f", cases: [{ args: [1], expected: 1 }, { args: [2], expected: 2 }] } }], { language: "javascript" });
+    assert.deepEqual(outcomes(r), ["timeout", "passed"]);
+  });
+
+  test("a memory hog hits the memory limit", async () => {
+    const code = "const a = []; while (true) a.push(new Array(1e6).fill(1));";
+    const [r] = await scoreCode([{ completion: javascript(code), reference: { tests: [{ stdin: "", stdout: "" }] } }], { language: "javascript", memory_mb: 128, timeout_s: 10 });
+    assert.deepEqual(outcomes(r), ["memory"]);
+  });
+});
+
+describe("code reward: javascript, hostile", { skip: skipJs }, () => {
+  const pythonGood = { ...GOOD, reference: { ...(GOOD.reference as object), language: "python" } };
+  test("a program that kills the harness fails its remaining tests; the batch goes on", async () => {
+    const code = "try { process.kill(process.ppid, 'SIGKILL'); process.kill(2, 'SIGKILL'); } catch {}\nconsole.log('alive');";
+    const [r, good] = await scoreCode([{ completion: javascript(code), reference: { tests: [{ stdin: "", stdout: "alive\n" }, { stdin: "", stdout: "alive\n" }] } }, pythonGood], { language: "javascript" });
+    assert.equal(r.status, "ok", r.reason);
+    assert.equal(r.reward, 0);
+    assert.match(String(r.components!.test_1.reason), /ended by the program/);
+    assert.equal(good.reward, 1);
+  });
+});
