@@ -1,3 +1,4 @@
+import { balancedJsonEnd } from "../core/json-text.ts";
 import type { VerdictKind } from "./prompts.ts";
 
 /** A parsed verdict: a number for scores, 1/0 for yes/no, "A" | "B" | "tie" for pairwise. */
@@ -130,31 +131,14 @@ function fromLines(text: string, kind: VerdictKind, scale: { min: number; max: n
  */
 export function findJsonObject(text: string): { value: Record<string, unknown>; start: number } | undefined {
   for (let start = text.indexOf("{"); start >= 0; start = text.indexOf("{", start + 1)) {
-    const end = matchingBrace(text, start);
+    const end = balancedJsonEnd(text, start);
     if (end < 0) continue;
     try {
-      const value = JSON.parse(text.slice(start, end + 1));
+      const value = JSON.parse(text.slice(start, end));
       if (value && typeof value === "object" && !Array.isArray(value)) return { value, start };
     } catch {
       // not JSON: keep looking
     }
   }
   return undefined;
-}
-
-function matchingBrace(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === "{") depth++;
-    else if (c === "}" && --depth === 0) return i;
-  }
-  return -1;
 }

@@ -1,3 +1,4 @@
+import { balancedJsonEnd } from "../../core/json-text.ts";
 import type { Box, Point } from "./geometry.ts";
 
 /** What a completion predicted: a point, a box, or why nothing usable was found. */
@@ -49,7 +50,8 @@ function parseJsonPrediction(text: string): Prediction | undefined {
   if (start < 0) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text.slice(start, balancedEnd(text, start)));
+    const end = balancedJsonEnd(text, start);
+    value = JSON.parse(text.slice(start, end < 0 ? text.length : end));
   } catch {
     return undefined;
   }
@@ -68,20 +70,4 @@ function parseJsonPrediction(text: string): Prediction | undefined {
 
 function isNumbers(v: unknown, n: number): boolean {
   return Array.isArray(v) && v.length === n && v.every((x) => typeof x === "number" && Number.isFinite(x));
-}
-
-/** End (exclusive) of the balanced JSON value starting at `start`, string-aware; the text length if unbalanced. */
-function balancedEnd(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "{" || c === "[") depth++;
-    else if ((c === "}" || c === "]") && --depth === 0) return i + 1;
-  }
-  return text.length;
 }
