@@ -16,6 +16,11 @@ export interface Reward {
   close?(): void | Promise<void>;
   /** Run totals to show in the score summary (requests, cache hits, tokens ...), keyed by metric name. */
   summary?(): Record<string, number>;
+  /**
+   * True when the reward compares the records of a group with each other (pairwise judging): the
+   * pipeline then keeps a group's adjacent records in one batch instead of cutting at a fixed size.
+   */
+  readonly groupwise?: boolean;
 }
 
 /** What a reward type receives besides its own configuration. */

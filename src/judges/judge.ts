@@ -31,6 +31,7 @@ type Message = { role: "system" | "user"; content: string };
 export class Judge implements Reward {
   readonly name: string;
   readonly type = "judge";
+  readonly groupwise: boolean;
   private readonly client: ChatClient;
   private readonly o: JudgeOptions;
   private readonly cachePath: string | undefined;
@@ -45,6 +46,7 @@ export class Judge implements Reward {
     this.name = name;
     this.o = options;
     this.kind = VERDICT_KIND[options.mode];
+    this.groupwise = options.mode === "pairwise";
     this.format = options.structured === "json_schema" ? responseFormat(this.kind, options.scale) : undefined;
     this.client = new ChatClient({
       baseUrl: options.base_url,

@@ -49,13 +49,15 @@ export class ScoringService {
         emit(0, this.timedOut(samples, 0));
         return;
       }
-      for (let start = 0; start < samples.length; start += this.chunkSize) {
+      // A groupwise reward (pairwise judge) compares a group's records: keep the request whole.
+      const chunkSize = this.scorer.groupwise ? samples.length : this.chunkSize;
+      for (let start = 0; start < samples.length; start += chunkSize) {
         if (start > 0) await nextTurn();
         if (performance.now() >= deadline) {
           emit(start, this.timedOut(samples, start));
           return;
         }
-        const chunk = samples.length <= this.chunkSize ? samples : samples.slice(start, start + this.chunkSize);
+        const chunk = samples.length <= chunkSize ? samples : samples.slice(start, start + chunkSize);
         const work = this.scorer.scoreSamples(chunk).catch((err: unknown) => chunk.map((s) => errorRecord(s.id ?? null, `scoring failed: ${errorMessage(err)}`)));
         const results = await this.beforeDeadline(work, deadline);
         if (results === TIMED_OUT) {

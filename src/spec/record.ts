@@ -74,6 +74,16 @@ function describe(v: unknown): string {
   return Array.isArray(v) ? "a list that is not chat messages ({role, content})" : v === null ? "null" : typeof v;
 }
 
+/** Reads a raw record's group (after renames) as a comparable key; undefined when it has none. */
+export function groupKeyReader(fields: Partial<Record<FieldName, string>>): (raw: unknown) => string | undefined {
+  const path = (fields.group ?? "group").split(".");
+  return (raw) => {
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
+    const v = get(raw as Record<string, unknown>, path);
+    return typeof v === "string" || typeof v === "number" ? `${typeof v}:${v}` : undefined;
+  };
+}
+
 /** The id to echo in an output record, also for records that could not be used. */
 export function recordId(raw: unknown, idPath: string): string | number | null {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return null;

@@ -4,7 +4,7 @@ import type { RewardRegistry } from "../core/registry.ts";
 import type { Reward } from "../core/reward.ts";
 import type { ComponentResult, OutputRecord, RewardResult, Sample } from "../core/types.ts";
 import { defaultRegistry } from "./builtins.ts";
-import { recordId, sampleMapper, type ToSample } from "./record.ts";
+import { groupKeyReader, recordId, sampleMapper, type ToSample } from "./record.ts";
 import type { Spec } from "./spec.ts";
 
 /**
@@ -17,6 +17,10 @@ export class Scorer {
   private readonly combiner: Combiner;
   private readonly toSample: ToSample;
   private readonly idField: string;
+  /** Some reward compares records within their group: batches must not cut a group apart. */
+  readonly groupwise: boolean;
+  /** The group key of a raw input record (after the spec's renames), or undefined. */
+  readonly groupKey: (raw: unknown) => string | undefined;
 
   constructor(spec: Spec, registry: RewardRegistry = defaultRegistry) {
     this.spec = spec;
@@ -33,6 +37,8 @@ export class Scorer {
     this.combiner = createCombiner(spec.combine, spec.rewards);
     this.toSample = sampleMapper(spec.fields);
     this.idField = spec.fields.id ?? "id";
+    this.groupwise = this.rewards.some((r) => r.groupwise === true);
+    this.groupKey = groupKeyReader(spec.fields);
   }
 
   /** Score raw input records (parsed JSON values). A record that cannot be used gets an error record. */

@@ -90,6 +90,19 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
     batch.push(line.endsWith("\r") ? line.slice(0, -1) : line);
     if (batch.length >= batchSize) await dispatch();
   };
+  // Groupwise rewards (pairwise judges) compare the records of a group, so a full batch is cut
+  // only where the group changes: a group on adjacent lines is never split (up to MAX_GROUP_LINES).
+  let lastGroup: string | undefined;
+  const addGroupedLine = async (line: string) => {
+    const text = line.endsWith("\r") ? line.slice(0, -1) : line;
+    const group = scorer.groupKey(parseOrUndefined(text));
+    const sameGroup = group !== undefined && group === lastGroup;
+    if (batch.length >= batchSize && !(sameGroup && batch.length < batchSize + MAX_GROUP_LINES)) await dispatch();
+    lastGroup = group;
+    lineNo++;
+    batch.push(text);
+  };
+  const add = scorer.groupwise ? addGroupedLine : addLine;
 
   const decoder = new StringDecoder("utf8");
   let pending = "";
@@ -99,7 +112,7 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
       const text = pending + (typeof chunk === "string" ? chunk : decoder.write(chunk));
       let start = 0;
       for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
-        await addLine(text.slice(start, nl));
+        await add(text.slice(start, nl));
         start = nl + 1;
       }
       pending = text.slice(start);
@@ -109,7 +122,7 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
     if (err instanceof StreamIoError) throw err;
     throw new StreamIoError(`cannot read the input: ${errorMessage(err)}`);
   }
-  if (pending !== "") await addLine(pending);
+  if (pending !== "") await add(pending);
   await dispatch();
   while (inFlight.length > 0) await flushOne();
   const wallSeconds = (performance.now() - started) / 1000;
@@ -122,6 +135,17 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
 interface ScoredBatch {
   inputs: unknown[];
   records: OutputRecord[];
+}
+
+/** The most lines a batch grows past its size to keep one group together. */
+const MAX_GROUP_LINES = 100_000;
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 async function scoreLines(scorer: Scorer, lines: string[], firstLine: number): Promise<ScoredBatch> {

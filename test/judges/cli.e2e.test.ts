@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { type FakeRequest, section, startFakeJudgeServer } from "../../src/judges/testing/server.ts";
 import { parseJsonl, runCli, writeFiles } from "../helpers.ts";
+import { postJson, startServe } from "../server/serve-helpers.ts";
 
 const input = [
   { id: "q1-a", prompt: "What is 17 * 23?", response: "17 * 23 = 391", answer: "391", group: "q1" },
@@ -68,6 +69,33 @@ test("score CLI: pairwise keeps a group's records in one batch; a dead endpoint 
     const failed = parseJsonl(dead.stdout);
     assert.deepEqual(failed.map((o) => [o.status, o.reward]), [["error", null], ["ok", 0], ["error", null]], "the degenerate record loses both pairs without asking");
     assert.match(failed[0].reason, /judge: 1 of 2 comparisons failed: vs_q1-c: judge request .* failed: HTTP 503/);
+  } finally {
+    await server.close();
+  }
+});
+
+test("score CLI and serve: pairwise never cuts a group on adjacent lines apart, whatever the batch or chunk size", async () => {
+  const server = await startFakeJudgeServer();
+  try {
+    const two = [
+      { id: "q2-a", prompt: "Name a prime.", response: "7 is prime.", answer: "7", group: "q2" },
+      { id: "q2-b", prompt: "Name a prime.", response: "2 is prime.", answer: "2", group: "q2" },
+    ].map((r) => JSON.stringify(r));
+    const dir = writeFiles({ "spec.yaml": specYaml(server.url, "pairwise"), "in.jsonl": [input, ...two].join("\n") });
+    const r = await runCli(["score", "--spec", join(dir, "spec.yaml"), join(dir, "in.jsonl"), "--no-cache", "--batch-size", "2"]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = parseJsonl(r.stdout);
+    assert.deepEqual(out.map((o) => [o.id, o.status, o.reward]), [["q1-a", "ok", 0.75], ["q1-b", "ok", 0], ["q1-c", "ok", 0.75], ["q2-a", "ok", 0.5], ["q2-b", "ok", 0.5]]);
+
+    const serve = await startServe(["--spec", join(dir, "spec.yaml"), "--chunk-size", "1"]);
+    try {
+      const records = [input, ...two].join("\n").split("\n").map((l) => JSON.parse(l));
+      const res = await postJson(`${serve.url}/v1/score`, { records });
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual(res.json.results.map((o: any) => [o.status, o.reward]), out.map((o) => [o.status, o.reward]));
+    } finally {
+      assert.equal(await serve.stop(), 0);
+    }
   } finally {
     await server.close();
   }
