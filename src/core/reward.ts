@@ -42,7 +42,10 @@ export interface RewardType<S extends z.ZodType = z.ZodType> {
   create(options: z.output<S>, context: RewardContext): Reward;
 }
 
-/** Build a per-sample reward from a function; most rule-based rewards are this. */
+/**
+ * Build a per-sample reward from a function; most rule-based rewards are this. A sample on which
+ * the function throws (hostile input it did not foresee) gets status error; the others still score.
+ */
 export function perSample(
   name: string,
   type: string,
@@ -53,7 +56,13 @@ export function perSample(
     type,
     score(samples) {
       const out = new Array<RewardResult>(samples.length);
-      for (let i = 0; i < samples.length; i++) out[i] = fn(samples[i]);
+      for (let i = 0; i < samples.length; i++) {
+        try {
+          out[i] = fn(samples[i]);
+        } catch (err) {
+          out[i] = { reward: null, status: "error", reason: `${type} failed on this record: ${err instanceof Error ? err.message : String(err)}` };
+        }
+      }
       return out;
     },
   };

@@ -30,10 +30,17 @@ export function promptText(value: Text | undefined): string {
   return value.map((m) => `${m.role}: ${messageText(m)}`).join("\n");
 }
 
-/** A reference as text: strings as they are, numbers as written, anything else as JSON. */
+/**
+ * A reference as text: strings as they are, numbers as written, anything else as JSON; undefined
+ * when missing or when it cannot be written as JSON (e.g. nested too deeply for the stack).
+ */
 export function referenceText(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return JSON.stringify(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
