@@ -1,5 +1,6 @@
 import type { Node } from "./ast.ts";
 import { type Env, exactValue, freeSymbols, matrixValue, numericValue } from "./evaluate.ts";
+import { complexClose, complexValue } from "./complex.ts";
 import { LIMITS } from "./limits.ts";
 import * as Q from "./rational.ts";
 
@@ -339,7 +340,19 @@ class Comparer {
       const [b] = sp;
       if (a !== b) rename = new Map([[b, a]]);
     }
-    return this.randomEqv(g, p, rename);
+    return this.randomEqv(g, p, rename) || this.complexEqv(g, p, sg, sp);
+  }
+
+  /**
+   * `i` as the imaginary unit: when `i` is the only letter on both sides (3+4i, e^{i\pi},
+   * \frac{1}{1+i}) and they differ as expressions in a variable i, they are compared as complex
+   * numbers. With any other letter present (a_i + i x, \sum_{i=1}^n i) `i` stays a variable.
+   */
+  private complexEqv(g: Node, p: Node, sg: Set<string>, sp: Set<string>): boolean {
+    if (!(sg.has("i") || sp.has("i")) || [...sg, ...sp].some((s) => s !== "i")) return false;
+    const a = complexValue(g);
+    const b = complexValue(p);
+    return a !== undefined && b !== undefined && complexClose(a, b, this.o.tolerance);
   }
 
   /** Symbolic equality by evaluation at fixed pseudo-random points. */

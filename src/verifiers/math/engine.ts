@@ -1,7 +1,7 @@
 import type { RewardResult } from "../../core/types.ts";
 import type { Node } from "./ast.ts";
 import { type CompareOptions, equivalent } from "./compare.ts";
-import { type Candidate, candidates, DEFAULT_PRIORITY, type ExtractionRule, lastBoxedGroup, lastNumber, mathSegments } from "./extract.ts";
+import { type Candidate, candidates, DEFAULT_PRIORITY, type ExtractionRule, lastBoxedGroup, lastNumber, mathSegments, unclosedLastBox } from "./extract.ts";
 import { LIMITS } from "./limits.ts";
 import { LimitError, parseAnswer, ProseError } from "./parse.ts";
 
@@ -66,9 +66,9 @@ function scoreAlternatives(completion: string, references: readonly string[], o:
 
 type Gold = { node: Node; letter?: undefined } | { letter: string; node?: undefined };
 
-/** The reference's answer: its boxed part, else the whole text, else its last math or number. */
+/** The reference's answer: its boxed part (an unclosed last box runs to the end), else the whole text, else its last math or number. */
 function referenceAnswer(reference: string, o: MathOptions): Gold | string {
-  const boxed = lastBoxedGroup(reference);
+  const boxed = unclosedLastBox(reference) ?? lastBoxedGroup(reference);
   const texts = boxed !== undefined ? [boxed] : [];
   // GSM8K references: a worked solution ending in "#### 72".
   const hashes = reference.lastIndexOf("####");

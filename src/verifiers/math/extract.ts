@@ -100,6 +100,17 @@ export function boxedSpans(text: string): Span[] {
   return spans;
 }
 
+/**
+ * The content of a last `\boxed{` that is never closed (a reference cut short or missing its
+ * brace): the rest of the text. Undefined when the last box is closed or there is none.
+ */
+export function unclosedLastBox(text: string): string | undefined {
+  let last = -1;
+  for (const m of text.matchAll(/\\(?:boxed|fbox)\s*\{/g)) last = m.index + m[0].length - 1;
+  if (last < 0 || matchBrace(text, last) >= 0) return undefined;
+  return text.slice(last + 1);
+}
+
 /** Index of the brace closing the one at `open`, or -1. Linear. */
 function matchBrace(text: string, open: number): number {
   let depth = 0;

@@ -18,8 +18,33 @@ function repairEscapes(s: string): string {
     .replace(/\\?\r(?=ight)/g, "\\r");
 }
 
+/** The exact fraction of a repeating decimal: integer part, non-repeating digits, repeating digits. */
+function repeatingFraction(whole: string, fixed: string, cycle: string): string {
+  const scale = 10n ** BigInt(fixed.length);
+  const nines = 10n ** BigInt(cycle.length) - 1n;
+  const num = (BigInt(whole || "0") * scale + BigInt(fixed || "0")) * nines + BigInt(cycle);
+  const den = nines * scale;
+  let [a, b] = [num, den];
+  while (b !== 0n) [a, b] = [b, a % b];
+  return `{\\frac{${num / a}}{${den / a}}}`;
+}
+
+/**
+ * Repeating decimals as exact fractions: 0.\overline{3}, 0.1\bar{6}, 0.(3), 0.\dot{3},
+ * 0.\dot{1}4\dot{2} (dots over the first and last digit of the cycle).
+ */
+function repeatingDecimals(s: string): string {
+  if (!s.includes(".")) return s;
+  return s
+    .replace(/(\d{0,60})\.(\d{0,60})\\(?:overline|bar)\s*(?:\{\s*(\d{1,60})\s*\}|(\d))/g, (_, w: string, f: string, c1?: string, c2?: string) => repeatingFraction(w, f, c1 ?? c2!))
+    .replace(/(\d{0,60})\.(\d{0,60})\\dot\s*(?:\{(\d)\}|(\d))(?:(\d{0,60})\\dot\s*(?:\{(\d)\}|(\d)))?/g,
+      (_, w: string, f: string, a1?: string, a2?: string, mid?: string, b1?: string, b2?: string) =>
+        repeatingFraction(w, f, (a1 ?? a2!) + (mid ?? "") + (b1 ?? b2 ?? "")))
+    .replace(/(\d{0,60})\.(\d{0,60})\((\d{1,60})\)/g, (_, w: string, f: string, c: string) => repeatingFraction(w, f, c));
+}
+
 export function normalizeAnswer(input: string): string {
-  let s = repairEscapes(input);
+  let s = repeatingDecimals(repairEscapes(input));
   // Doubly escaped commands ("\\frac") as found in JSON-in-JSON data.
   if (!/(?<!\\)\\[a-zA-Z]/.test(s)) s = s.replace(/\\\\(?=[a-zA-Z]{2})/g, "\\");
   s = s
