@@ -1,5 +1,5 @@
 import type { Node } from "./ast.ts";
-import { type Env, exactValue, freeSymbols, matrixValue, numericValue } from "./evaluate.ts";
+import { type Env, exactValue, freeSymbols, hasDegrees, matrixValue, numericValue } from "./evaluate.ts";
 import { complexClose, complexValue } from "./complex.ts";
 import { LIMITS } from "./limits.ts";
 import * as Q from "./rational.ts";
@@ -7,7 +7,7 @@ import * as Q from "./rational.ts";
 export interface CompareOptions {
   /** Relative tolerance for floating-point comparison. */
   tolerance: number;
-  /** Strict: names matter (x = 5 vs y = 5 differ), no variable renaming, percent is not rescaled. */
+  /** Strict: names matter (x = 5 vs y = 5 differ), no variable renaming, percent is not rescaled, degrees are not radians. */
   strict: boolean;
 }
 
@@ -306,6 +306,10 @@ class Comparer {
   }
 
   private scalarEqv(g: Node, p: Node): boolean {
+    // Lenient: an angle in degrees also answers the same angle in radians (90° = π/2).
+    if (!this.o.strict && hasDegrees(g) !== hasDegrees(p)) {
+      if (this.scalarEqv(hasDegrees(g) ? toRadians(g) : g, hasDegrees(p) ? toRadians(p) : p)) return true;
+    }
     if (g.k === "pct" || p.k === "pct") {
       const ga = g.k === "pct" ? g.a : g;
       const pa = p.k === "pct" ? p.a : p;
@@ -381,6 +385,29 @@ function environment(syms: string[], k: number): Map<string, number> {
   syms.sort();
   for (let j = 0; j < syms.length; j++) env.set(syms[j], SAMPLE_VALUES[(k * 3 + j) % SAMPLE_VALUES.length] + 0.173 * j + 0.31 * k);
   return env;
+}
+
+const DEGREE: Node = { k: "div", a: { k: "const", name: "pi" }, b: { k: "num", v: Q.rat(180n), decimals: 0 } };
+
+/** An angle in degrees (90°, 2·45°) as radians: degree marks dropped, the value scaled by π/180. */
+function toRadians(n: Node): Node {
+  return { k: "mul", args: [dropDegrees(n), DEGREE] };
+}
+
+function dropDegrees(n: Node): Node {
+  switch (n.k) {
+    case "fn":
+      return n.name === "deg" ? n.args[0] : n;
+    case "add":
+    case "mul":
+      return { k: n.k, args: n.args.map(dropDegrees) };
+    case "neg":
+      return { k: "neg", a: dropDegrees(n.a) };
+    case "div":
+      return { k: "div", a: dropDegrees(n.a), b: n.b };
+    default:
+      return n;
+  }
 }
 
 function close(a: number, b: number, tol: number): boolean {

@@ -148,8 +148,8 @@ export function numericValue(node: Node, env: Env): number {
     case "fn": {
       const args = node.args.map((x) => numericValue(x, env));
       if (node.name === "deg") return args[0];
-      // sin 30° takes degrees.
-      if (TRIG.has(node.name) && node.args[0]?.k === "fn" && node.args[0].name === "deg") args[0] *= Math.PI / 180;
+      // sin 30°, sin(2·45°), sin(45° + 45°): a degree mark anywhere puts the whole argument in degrees.
+      if (TRIG.has(node.name) && node.args.length === 1 && hasDegrees(node.args[0])) args[0] *= Math.PI / 180;
       const f = UNARY[node.name];
       if (f && args.length === 1) return f(args[0]);
       switch (node.name) {
@@ -178,6 +178,23 @@ export function numericValue(node: Node, env: Env): number {
     }
     default:
       return NaN;
+  }
+}
+
+/** Does the expression carry a degree mark (90°, 2·45°, 45° + 45°)? */
+export function hasDegrees(node: Node): boolean {
+  switch (node.k) {
+    case "fn":
+      return node.name === "deg" || (!TRIG.has(node.name) && node.args.some(hasDegrees));
+    case "add":
+    case "mul":
+      return node.args.some(hasDegrees);
+    case "neg":
+      return hasDegrees(node.a);
+    case "div":
+      return hasDegrees(node.a);
+    default:
+      return false;
   }
 }
 

@@ -12,7 +12,7 @@ const options = z.strictObject({
   extraction: z.array(z.enum(EXTRACTION_RULES)).min(1).default([...DEFAULT_MATH_OPTIONS.priority]),
   /** The completion is the answer itself: no extraction. */
   answer_only: z.boolean().default(false),
-  /** strict: names matter (x = 5 ≠ y = 5); lenient also renames a lone variable and rescales percent. */
+  /** strict: names matter (x = 5 ≠ y = 5); lenient also renames a lone variable, rescales percent and reads degrees as radians. */
   conventions: z.enum(["strict", "lenient"]).default("strict"),
   /** Plain numbers use a decimal comma ("2,5" is 2.5). */
   decimal_comma: z.boolean().default(false),
