@@ -488,6 +488,13 @@ function intervalOf(r: Node & { k: "rel" }): Node | undefined {
       [a, b] = [b, a];
       op = flip(op);
     }
+    // |x| < 2 → (-2, 2); |x| >= 2 → (-∞, -2] ∪ [2, ∞)
+    if (a.k === "fn" && a.name === "abs" && a.args.length === 1 && nameLike(a.args[0]) && constant(b) && numericValue(b, EMPTY) > 0) {
+      const closed = op === "<=" || op === ">=";
+      const negB: Node = { k: "neg", a: b };
+      if (op === "<" || op === "<=") return { k: "interval", lo: negB, hi: b, lc: closed, rc: closed };
+      return { k: "union", parts: [{ k: "interval", lo: NEG_INF, hi: negB, lc: false, rc: closed }, { k: "interval", lo: b, hi: POS_INF, lc: closed, rc: false }] };
+    }
     if (!nameLike(a) || !constant(b)) return undefined;
     if (op === ">" || op === ">=") return { k: "interval", lo: b, hi: POS_INF, lc: op === ">=", rc: false };
     return { k: "interval", lo: NEG_INF, hi: b, lc: false, rc: op === "<=" };

@@ -3,7 +3,7 @@ import type { Node } from "./ast.ts";
 import { type CompareOptions, equivalent } from "./compare.ts";
 import { type Candidate, candidates, DEFAULT_PRIORITY, type ExtractionRule, lastBoxedGroup, lastNumber, mathSegments, unclosedLastBox } from "./extract.ts";
 import { LIMITS } from "./limits.ts";
-import { LimitError, parseAnswer, ProseError } from "./parse.ts";
+import { LimitError, parseAnswer, ProseError, UnsupportedError } from "./parse.ts";
 
 export interface MathOptions extends CompareOptions {
   /** Extraction rules tried in order on the completion. */
@@ -39,6 +39,9 @@ export function scoreMath(completion: string, reference: string | readonly strin
     } catch (err) {
       if (err instanceof ProseError) continue;
       if (err instanceof LimitError) return { reward: null, status: "error", reason: `${c.rule} answer rejected: ${err.message}` };
+      // The answer was found but is written in a notation we do not read: 0, and say so (a later
+      // candidate such as its last number would be judged for the wrong reason).
+      if (err instanceof UnsupportedError) return { reward: 0, status: "ok", reason: `${c.rule} answer "${clip(c.text)}" not read: ${err.message}` };
       firstError ||= `${c.rule} answer "${clip(c.text)}" could not be parsed: ${(err as Error).message}`;
       continue;
     }

@@ -3,6 +3,7 @@ import { LIMITS } from "./limits.ts";
 import { normalizeAnswer } from "./normalize.ts";
 import { fromDecimal, rat } from "./rational.ts";
 import { checkBounds } from "./bounds.ts";
+import { freeSymbols } from "./evaluate.ts";
 import { LimitError, ParseError, type Token, tokenize } from "./tokenize.ts";
 
 export { LimitError, ParseError } from "./tokenize.ts";
@@ -10,6 +11,11 @@ export { LimitError, ParseError } from "./tokenize.ts";
 /** The text is a sentence rather than an answer (the extraction rule found nothing usable). */
 export class ProseError extends ParseError {}
 
+/** A recognised notation this verifier does not read (set-builder with a non-interval condition). */
+export class UnsupportedError extends ParseError {}
+
+/** Relations a set-builder condition may use to describe an interval. */
+const INTERVAL_OPS = new Set(["<", "<=", ">", ">=", "in"]);
 const REL_OPS = new Set(["=", "<", "<=", ">", ">=", "!=", "~", "in", "to", "=>"]);
 /** Single letters read as function names when followed by "(": f(x), g(2), P(A), W(n). */
 const FUNCTION_LETTERS = new Set(["f", "g", "h", "F", "G", "H", "P", "Q", "W"]);
@@ -486,6 +492,8 @@ class Parser {
         return { k: "tuple", items };
       }
       case "{": {
+        const builder = this.setBuilder("}");
+        if (builder) return builder;
         if (this.isOp("}")) {
           this.i++;
           throw new ParseError("empty group");
@@ -495,6 +503,8 @@ class Parser {
         return inner;
       }
       case "\\{": {
+        const builder = this.setBuilder("\\}");
+        if (builder) return builder;
         const items = this.parseDelimited("\\}");
         return { k: "set", items: items.flatMap((x) => (x.k === "list" ? x.items : [x])) };
       }
@@ -507,6 +517,36 @@ class Parser {
       }
     }
     throw new ParseError(`unexpected "${open}"`);
+  }
+
+  /**
+   * Set-builder notation `\{x \mid x > 2\}`, `\{x : -1 \le x < 3\}`, `\{x \in \mathbb{R} \mid …\}`
+   * (after the opening brace): read as its condition, which compares as an interval. Undefined when
+   * the brace does not open set-builder notation; a ParseError for conditions that are not intervals
+   * on the bound variable (x^2 = 4, "x > 0 and x < 1", a domain other than the reals).
+   */
+  private setBuilder(close: string): Node | undefined {
+    const v = this.peek();
+    const sep = this.toks[this.i + 1];
+    if (!v || v.t !== "id" || !sep || sep.t !== "op" || !["|", ":", "in"].includes(sep.v)) return undefined;
+    const unsupported = new UnsupportedError("set-builder notation is read only with an interval condition on its variable over the reals");
+    const start = this.i;
+    this.i += 2;
+    if (sep.v === "in") {
+      const domain = this.parsePrimary();
+      if (!this.isOp("|") && !this.isOp(":")) {
+        this.i = start; // "{x \in S}" is not set-builder notation
+        return undefined;
+      }
+      if (domain.k !== "sym" || domain.name !== "R") throw unsupported;
+      this.i++;
+    }
+    const condition = this.parseList();
+    this.expectOp(close);
+    if (condition.k !== "rel" || !condition.ops.every((op) => INTERVAL_OPS.has(op))) throw unsupported;
+    const vars = freeSymbols(condition);
+    if (vars.size !== 1 || !vars.has(v.v)) throw unsupported;
+    return condition;
   }
 
   private environment(env: string): Node {
