@@ -522,31 +522,41 @@ class Parser {
   /**
    * Set-builder notation `\{x \mid x > 2\}`, `\{x : -1 \le x < 3\}`, `\{x \in \mathbb{R} \mid …\}`
    * (after the opening brace): read as its condition, which compares as an interval. Undefined when
-   * the brace does not open set-builder notation; a ParseError for conditions that are not intervals
-   * on the bound variable (x^2 = 4, "x > 0 and x < 1", a domain other than the reals).
+   * the brace does not open set-builder notation. After `\{` a condition that is not an interval on
+   * the bound variable over the reals (x^2 = 4, "x > 0 and x < 1", x ∈ ℤ) is an UnsupportedError;
+   * after a plain `{` (a LaTeX group such as `\frac{x|y|}{2}`) it is simply not set-builder notation.
    */
   private setBuilder(close: string): Node | undefined {
     const v = this.peek();
     const sep = this.toks[this.i + 1];
     if (!v || v.t !== "id" || !sep || sep.t !== "op" || !["|", ":", "in"].includes(sep.v)) return undefined;
-    const unsupported = new UnsupportedError("set-builder notation is read only with an interval condition on its variable over the reals");
-    const start = this.i;
-    this.i += 2;
-    if (sep.v === "in") {
-      const domain = this.parsePrimary();
-      if (!this.isOp("|") && !this.isOp(":")) {
-        this.i = start; // "{x \in S}" is not set-builder notation
-        return undefined;
+    const saved = { i: this.i, depth: this.depth, absDepth: this.absDepth };
+    const condition = this.builderCondition(v.v, sep.v, close);
+    if (typeof condition !== "string") return condition;
+    if (condition === "unsupported" && close === "\\}") throw new UnsupportedError("set-builder notation is read only with an interval condition on its variable over the reals");
+    Object.assign(this, saved);
+    return undefined;
+  }
+
+  /** The interval condition of set-builder notation, "unsupported", or "none" (not set-builder). */
+  private builderCondition(variable: string, sep: string, close: string): Node | "unsupported" | "none" {
+    try {
+      this.i += 2;
+      if (sep === "in") {
+        const domain = this.parsePrimary();
+        if (!this.isOp("|") && !this.isOp(":")) return "none"; // "\{x \in S\}" is a set
+        if (domain.k !== "sym" || domain.name !== "R") return "unsupported";
+        this.i++;
       }
-      if (domain.k !== "sym" || domain.name !== "R") throw unsupported;
-      this.i++;
+      const condition = this.parseList();
+      this.expectOp(close);
+      if (condition.k !== "rel" || !condition.ops.every((op) => INTERVAL_OPS.has(op))) return "unsupported";
+      const vars = freeSymbols(condition);
+      return vars.size === 1 && vars.has(variable) ? condition : "unsupported";
+    } catch (err) {
+      if (err instanceof LimitError) throw err;
+      return "unsupported";
     }
-    const condition = this.parseList();
-    this.expectOp(close);
-    if (condition.k !== "rel" || !condition.ops.every((op) => INTERVAL_OPS.has(op))) throw unsupported;
-    const vars = freeSymbols(condition);
-    if (vars.size !== 1 || !vars.has(v.v)) throw unsupported;
-    return condition;
   }
 
   private environment(env: string): Node {
