@@ -40,7 +40,7 @@ function repeatingDecimals(s: string): string {
     .replace(/(\d{0,60})\.(\d{0,60})\\dot\s*(?:\{(\d)\}|(\d))(?:(\d{0,60})\\dot\s*(?:\{(\d)\}|(\d)))?/g,
       (_, w: string, f: string, a1?: string, a2?: string, mid?: string, b1?: string, b2?: string) =>
         repeatingFraction(w, f, (a1 ?? a2!) + (mid ?? "") + (b1 ?? b2 ?? "")))
-    .replace(/(\d{0,60})\.(\d{0,60})\((\d{1,60})\)/g, (_, w: string, f: string, c: string) => repeatingFraction(w, f, c));
+    .replace(/(\d{1,60})\.(\d{0,60})\((\d{1,60})\)/g, (_, w: string, f: string, c: string) => repeatingFraction(w, f, c));
 }
 
 export function normalizeAnswer(input: string): string {

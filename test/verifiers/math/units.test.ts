@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { equivalent } from "../../../src/verifiers/math/compare.ts";
 import { DEFAULT_MATH_OPTIONS, scoreMath } from "../../../src/verifiers/math/engine.ts";
-import { boxedSpans, candidates, DEFAULT_PRIORITY, lastBoxedGroup, lastNumber, mathSegments } from "../../../src/verifiers/math/extract.ts";
-import { LimitError, ParseError, parseAnswer } from "../../../src/verifiers/math/parse.ts";
+import { complexValue } from "../../../src/verifiers/math/complex.ts";
+import { boxedSpans, candidates, DEFAULT_PRIORITY, lastBoxedGroup, lastNumber, mathSegments, unclosedLastBox } from "../../../src/verifiers/math/extract.ts";
+import { LimitError, ParseError, parseAnswer, UnsupportedError } from "../../../src/verifiers/math/parse.ts";
 import { fromDecimal, rat } from "../../../src/verifiers/math/rational.ts";
 
 const extract = { priority: DEFAULT_PRIORITY, decimalComma: false };
@@ -168,4 +169,53 @@ test("options: tolerance, answer_only, decimal comma", () => {
   assert.equal(scoreMath("7", "7", { ...o, answerOnly: true }).reward, 1);
   assert.equal(scoreMath("So 7.", "7", { ...o, answerOnly: true }).reward, 0);
   assert.equal(scoreMath("Total 2,5 kg", "2.5", { ...o, decimalComma: true }).reward, 1);
+});
+
+test("repeating decimals parse to exact fractions", () => {
+  const value = (t: string) => {
+    const n = parseAnswer(t);
+    assert.equal(n.k, "div", t);
+    const d = n as { a: { v: { n: bigint } }; b: { v: { n: bigint } } };
+    return `${d.a.v.n}/${d.b.v.n}`;
+  };
+  assert.equal(value("0.\\overline{3}"), "1/3");
+  assert.equal(value("0.1\\overline{6}"), "1/6");
+  assert.equal(value("2.(45)"), "27/11");
+  assert.equal(value("0.\\dot{1}4\\dot{2}"), "142/999");
+  assert.equal(value(".\\bar 3"), "1/3");
+  assert.throws(() => parseAnswer("x.(3)"), ParseError); // no digit before the point: not a repeating decimal
+});
+
+test("complex values with i as the imaginary unit; i stays a variable next to other letters", () => {
+  const v = (t: string) => complexValue(parseAnswer(t))!.map((x) => Math.round(x * 1e9) / 1e9 + 0);
+  assert.deepEqual(v("\\frac{1}{1+i}"), [0.5, -0.5]);
+  assert.deepEqual(v("e^{i\\pi}"), [-1, 0]);
+  assert.deepEqual(v("\\sqrt{-4}"), [0, 2]);
+  assert.deepEqual(v("\\sqrt[3]{-8}"), [-2, 0]); // odd roots of negatives stay real
+  assert.deepEqual(v("|3+4i|"), [5, 0]);
+  assert.equal(complexValue(parseAnswer("x + i")), undefined);
+  assert.ok(same("i^2", "-1"));
+  assert.ok(!same("x_i + i^2", "x_i - 1"));
+});
+
+test("set-builder notation: interval conditions read, others unsupported", () => {
+  assert.ok(same("\\{x \\mid x > 2\\}", "(2, \\infty)"));
+  assert.ok(same("\\{x : -1 \\le x < 3\\}", "[-1, 3)"));
+  assert.throws(() => parseAnswer("\\{x \\mid x^2 = 4\\}"), UnsupportedError);
+  assert.throws(() => parseAnswer("\\{n \\in \\mathbb{Z} \\mid n > 2\\}"), UnsupportedError);
+  assert.equal(parseAnswer("\\{x \\in A\\}").k, "set");
+});
+
+test("degrees: a mark anywhere in a trig argument; degrees as radians only when lenient", () => {
+  assert.ok(same("\\sin(2 \\cdot 45^\\circ)", "1"));
+  assert.ok(!same("90^\\circ", "\\frac{\\pi}{2}"));
+  assert.ok(same("90^\\circ", "\\frac{\\pi}{2}", false));
+  assert.ok(same("90^\\circ", "90", false));
+  assert.ok(!same("90", "\\frac{\\pi}{2}", false));
+});
+
+test("a reference whose last box is never closed is read to its end", () => {
+  assert.equal(unclosedLastBox("so \\boxed{3} then \\boxed{\\frac{1}{2}$."), "\\frac{1}{2}$.");
+  assert.equal(unclosedLastBox("\\boxed{3}"), undefined);
+  assert.equal(scoreMath("\\boxed{0.5}", "$\\boxed{\\frac{1}{2}$").reward, 1);
 });
