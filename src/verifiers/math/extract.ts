@@ -230,10 +230,20 @@ function phraseCandidates(text: string, phrase: RegExpExecArray): string[] {
 const NUMBER = /(?<![\w.\\^_])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?![\d,.])|\d+(?:\.\d+)?(?:\s*\/\s*\d+(?:\.\d+)?)?|\.\d+)(?!\d)/g;
 const NUMBER_DC = /(?<![\w.\\^_])-?(?:0,\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?: \d{3})+(?![\d,.])|\d+(?:[.,]\d+)?(?:\s*\/\s*\d+)?|\.\d+)(?!\d)/g;
 
+/** A repeating decimal: 0.\overline{36}, 0.1\bar{6}, 0.\dot{1}4\dot{2}, 0.(36). */
+const REPEATING = /(?<![\w.\\^_])-?(?:\d{0,60}\.\d{0,60}(?:\\(?:overline|bar)\s*(?:\{\s*\d{1,60}\s*\}|\d)|\\dot\s*(?:\{\d\}|\d)(?:\d{0,60}\\dot\s*(?:\{\d\}|\d))?)|\d{1,60}\.\d{0,60}\(\d{1,60}\))/g;
+
 /** The last number written in the text ("1,000.5", "2/3", "-4"); with `decimalComma`, "2,74" is 2.74. */
 export function lastNumber(text: string, decimalComma: boolean): string | undefined {
   let last: string | undefined;
-  for (const m of text.matchAll(decimalComma ? NUMBER_DC : NUMBER)) last = m[0];
+  let end = -1;
+  for (const m of text.matchAll(decimalComma ? NUMBER_DC : NUMBER)) [last, end] = [m[0], m.index + m[0].length];
+  // A repeating decimal is one number, not the digits of its period.
+  if (text.includes(".")) {
+    let repeating: RegExpExecArray | undefined;
+    for (const m of text.matchAll(REPEATING)) repeating = m;
+    if (repeating && repeating.index + repeating[0].length >= end) return repeating[0];
+  }
   if (last === undefined) return undefined;
   if (decimalComma && /^-?(?:0,\d+|\d+,(?:\d{1,2}|\d{4,}))$/.test(last)) return last.replace(",", ".");
   return last.replace(/[ ,]/g, "");

@@ -50,6 +50,7 @@ export function normalizeAnswer(input: string): string {
   s = s
     .replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\s*\.?/g, "")
     .replace(/\\[dtc]frac(?![a-zA-Z])/g, "\\frac")
+    .replace(/\\imath(?![a-zA-Z])/g, "i")
     .replace(/\\[dt]binom(?![a-zA-Z])/g, "\\binom")
     .replace(/\\(?:displaystyle|textstyle|limits|nolimits|mathstrut|boldsymbol|bm|mathbf|mathit|mathrm|mathsf|operatorname|mathnormal|rm|bf|it)(?![a-zA-Z])/g, "")
     .replace(/\{\s*,\s*\}\s*/g, "")
