@@ -109,7 +109,8 @@ function canonical(n: Node): Node {
     case "tuple":
       return { k: "tuple", items: n.items.map(canonical) };
     case "union":
-      return { k: "union", parts: n.parts.map(canonical) };
+      // \{x \mid x < -1\} \cup \{x \mid x > 3\}: set-builder parts are conditions.
+      return { k: "union", parts: n.parts.map(canonical).map((x) => (x.k === "rel" ? (solutionSet(x) ?? x) : x)) };
     case "interval":
       return { ...n, lo: canonical(n.lo), hi: canonical(n.hi) };
     default: {
@@ -240,8 +241,8 @@ class Comparer {
 
   private relationOrIntervalEqv(g: Node, p: Node): boolean {
     if (g.k === "rel" && p.k === "rel" && this.relationEqv(g, p)) return true;
-    const gi = g.k === "rel" ? intervalOf(g) : g;
-    const pi = p.k === "rel" ? intervalOf(p) : p;
+    const gi = g.k === "rel" ? solutionSet(g) : g;
+    const pi = p.k === "rel" ? solutionSet(p) : p;
     if (!gi || !pi || gi.k === "rel" || pi.k === "rel") return false;
     return this.setLikeEqv(gi, pi);
   }
@@ -477,6 +478,19 @@ function asInterval(n: Node): Interval | undefined {
 
 const NEG_INF: Node = { k: "neg", a: { k: "const", name: "inf" } };
 const POS_INF: Node = { k: "const", name: "inf" };
+
+/**
+ * The solution set of one condition: an interval (see intervalOf), or for `x ≠ 2` the two rays
+ * (-∞, 2) ∪ (2, ∞). Only for a single condition: in a list, "x ≠ 1, x ≠ 2" means "and".
+ */
+function solutionSet(r: Node & { k: "rel" }): Node | undefined {
+  if (r.ops.length === 1 && r.ops[0] === "!=") {
+    const [a, b] = nameLike(r.args[0]) ? r.args : [r.args[1], r.args[0]];
+    if (!nameLike(a) || freeSymbols(b).size !== 0) return undefined;
+    return { k: "union", parts: [{ k: "interval", lo: NEG_INF, hi: b, lc: false, rc: false }, { k: "interval", lo: b, hi: POS_INF, lc: false, rc: false }] };
+  }
+  return intervalOf(r);
+}
 
 /** `x > 5` → (5, ∞); `-2 ≤ x ≤ 7` → [-2, 7]; undefined when the relation is not of that shape. */
 function intervalOf(r: Node & { k: "rel" }): Node | undefined {

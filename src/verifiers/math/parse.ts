@@ -15,7 +15,7 @@ export class ProseError extends ParseError {}
 export class UnsupportedError extends ParseError {}
 
 /** Relations a set-builder condition may use to describe an interval. */
-const INTERVAL_OPS = new Set(["<", "<=", ">", ">=", "in"]);
+const INTERVAL_OPS = new Set(["<", "<=", ">", ">=", "!=", "in"]);
 const REL_OPS = new Set(["=", "<", "<=", ">", ">=", "!=", "~", "in", "to", "=>"]);
 /** Single letters read as function names when followed by "(": f(x), g(2), P(A), W(n). */
 const FUNCTION_LETTERS = new Set(["f", "g", "h", "F", "G", "H", "P", "Q", "W"]);
