@@ -530,11 +530,12 @@ class Parser {
     const v = this.peek();
     const sep = this.toks[this.i + 1];
     if (!v || v.t !== "id" || !sep || sep.t !== "op" || !["|", ":", "in"].includes(sep.v)) return undefined;
-    const saved = { i: this.i, depth: this.depth, absDepth: this.absDepth };
+    const [i, depth, absDepth] = [this.i, this.depth, this.absDepth];
     const condition = this.builderCondition(v.v, sep.v, close);
     if (typeof condition !== "string") return condition;
     if (condition === "unsupported" && close === "\\}") throw new UnsupportedError("set-builder notation is read only with an interval condition on its variable over the reals");
-    Object.assign(this, saved);
+    // Not set-builder notation after all: parse the brace from its start, as before the attempt.
+    [this.i, this.depth, this.absDepth] = [i, depth, absDepth];
     return undefined;
   }
 
