@@ -42,6 +42,12 @@ export function nameLike(n: Node): boolean {
   }
 }
 
+/** `W(n)` and `W(x)`: one unknown function, its argument a dummy name. */
+function sameFunction(a: Node, b: Node): boolean {
+  if (a.k !== "fn" || b.k !== "fn" || a.name !== b.name || KNOWN_FUNCTIONS.has(a.name) || a.args.length !== b.args.length) return false;
+  return a.args.every((x) => x.k === "sym") && b.args.every((x) => x.k === "sym");
+}
+
 /** `name = value`, where the value is not itself a name (so `x = y` is an equation). */
 function isAssignment(n: Node): n is Node & { k: "rel" } {
   return n.k === "rel" && n.ops.length === 1 && n.ops[0] === "=" && nameLike(n.args[0]) && !nameLike(n.args[1]);
@@ -193,7 +199,7 @@ class Comparer {
     g = single(g);
     p = single(p);
     if (isAssignmentLoose(g) && isAssignmentLoose(p)) {
-      const sameName = key(g.args[0]) === key(p.args[0]);
+      const sameName = key(g.args[0]) === key(p.args[0]) || sameFunction(g.args[0], p.args[0]);
       if ((sameName || !this.o.strict) && this.eqv(g.args[1], p.args[1])) return true;
       return this.relationEqv(g, p);
     }

@@ -64,6 +64,8 @@ export function normalizeAnswer(input: string): string {
     .replace(/\^\s*\{?\s*\\circ\s*\}?|\\degree(?![a-zA-Z])/g, "°")
     .replace(/\\text(?:normal|bf|it|rm|sf|tt)?\s*\{\s*(?:and|or)\s*\}|\\mbox\s*\{\s*(?:and|or)\s*\}/g, ",")
     .replace(/\s*,?\s*\b(?:and|or)\b\s*/g, ",")
+    // "W(x)=1orW(x)=-1": a connective glued between a value and a capitalised name or bracket.
+    .replace(/(?<=[\d)\]}])(?:and|or)(?=[A-Z(\\])/g, ",")
     .replace(/,\s*,/g, ",")
     .replace(/[−–]/g, "-")
     .replace(/×|·/g, "*")
