@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
 import { UsageError } from "../../core/errors.ts";
@@ -64,7 +64,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     try {
       const handle = await open(inputPath, "r");
       totalBytes = statSync(inputPath).size;
-      input = createReadStream("", { fd: handle.fd, highWaterMark: 1 << 20 });
+      input = handle.createReadStream({ highWaterMark: 1 << 20 });
     } catch (err) {
       throw new StreamIoError(`cannot read the input ${inputPath}: ${(err as Error).message}`);
     }
@@ -73,7 +73,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   if (values.out) {
     try {
       const handle = await open(values.out, "w");
-      output = createWriteStream("", { fd: handle.fd });
+      output = handle.createWriteStream();
     } catch (err) {
       throw new StreamIoError(`cannot write the output ${values.out}: ${(err as Error).message}`);
     }
