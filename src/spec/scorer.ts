@@ -120,11 +120,22 @@ async function runReward(reward: Reward, samples: readonly Sample[]): Promise<Re
     const reason = `${reward.type} returned ${Array.isArray(results) ? results.length : "no"} results for ${samples.length} records`;
     return samples.map(() => ({ reward: null, status: "error", reason }));
   }
+  // The contract is checked per entry: one malformed entry fails its own record, not the batch
+  // (a throw here would reject the whole batch and, in a stream, the process).
   for (let i = 0; i < results.length; i++) {
     const r = results[i];
-    if (r.status === "ok" && (typeof r.reward !== "number" || !Number.isFinite(r.reward))) {
+    if (r === null || typeof r !== "object" || (r.status !== "ok" && r.status !== "unscorable" && r.status !== "error")) {
+      results[i] = { reward: null, status: "error", reason: `${reward.type} returned an invalid result (${describeResult(r)})` };
+    } else if (r.status === "ok" && (typeof r.reward !== "number" || !Number.isFinite(r.reward))) {
       results[i] = { ...r, reward: null, status: "error", reason: `${reward.type} produced a non-finite reward (${r.reward})` };
+    } else if (r.status !== "ok" && r.reward !== null) {
+      results[i] = { ...r, reward: null };
     }
   }
   return results;
+}
+
+function describeResult(r: unknown): string {
+  if (r === null || typeof r !== "object") return String(r);
+  return `status ${JSON.stringify((r as { status?: unknown }).status)}`;
 }
