@@ -61,6 +61,10 @@ export async function scoreStreamNormalized(scorer: Scorer, input: Readable, out
   const { collector, add } = createCollector(scorer.spec);
   const dir = mkdtempSync(join(options.tempDir ?? tmpdir(), "rewardsmith-"));
   const spoolPath = join(dir, "scored.jsonl");
+  // The spool holds every scored line: also remove it when the process exits mid-run (the CLI turns
+  // Ctrl-C and SIGTERM into process.exit).
+  const removeSpool = () => rmSync(dir, { recursive: true, force: true });
+  process.on("exit", removeSpool);
   try {
     const spool = createWriteStream(spoolPath, { highWaterMark: 1 << 20 });
     const summary = await scoreStream(scorer, input, spool, {
@@ -75,7 +79,8 @@ export async function scoreStreamNormalized(scorer: Scorer, input: Readable, out
     const wallSeconds = (performance.now() - started) / 1000;
     return { ...summary, wallSeconds, recordsPerSecond: wallSeconds > 0 ? summary.records / wallSeconds : 0, normalize: normalized.summary };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    process.off("exit", removeSpool);
+    removeSpool();
   }
 }
 

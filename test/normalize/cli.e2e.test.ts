@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
 import { score } from "../../src/index.ts";
-import { parseJsonl, runCli, writeFiles } from "../helpers.ts";
+import { CLI, parseJsonl, runCli, tempDir, writeFiles } from "../helpers.ts";
 
 const SPEC = `
 rewards:
@@ -157,4 +160,21 @@ normalize:
   assert.equal(b.code, 2);
   assert.match(b.stderr, /calib\.jsonl line 1: expected \{"length": number, "reward": number\}/);
   assert.equal(b.stdout, "");
+});
+
+test("Ctrl-C (SIGINT) or SIGTERM during a normalizing run removes the spool file from the temporary directory", async () => {
+  const lines = Array.from({ length: 40_000 }, (_, i) => JSON.stringify({ id: i, group: i % 50, completion: `\\boxed{${i % 7}}`, reference: "3" }));
+  const dir = writeFiles({ "s.yaml": "rewards:\n  m: {type: math}\nnormalize: {type: grpo}\n", "in.jsonl": lines.join("\n") + "\n" });
+  for (const [signal, status] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    const tmp = tempDir();
+    const child = spawn(process.execPath, [CLI, "score", "--quiet", "--spec", join(dir, "s.yaml"), join(dir, "in.jsonl"), "--out", join(dir, "out.jsonl")], {
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: "ignore",
+    });
+    const closed = new Promise<number | null>((resolve) => child.on("close", (code, sig) => resolve(code ?? (sig ? -1 : null))));
+    while (readdirSync(tmp).length === 0) await delay(10); // the spool exists: scoring has started
+    child.kill(signal);
+    assert.equal(await closed, status);
+    assert.deepEqual(readdirSync(tmp), []);
+  }
 });
