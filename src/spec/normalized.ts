@@ -124,9 +124,10 @@ async function appendColumns(spoolPath: string, output: Writable, n: Normalized)
 }
 
 function numberOrNull(v: number): number | null {
-  return v === v ? v : null;
+  return Number.isFinite(v) ? v : null;
 }
 
+/** JSON has no Infinity: a shaped reward that overflowed is written as null (its advantage_reason says why). */
 function jsonNumber(v: number): string {
-  return v === v ? String(v) : "null";
+  return Number.isFinite(v) ? String(v) : "null";
 }

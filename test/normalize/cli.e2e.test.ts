@@ -178,3 +178,29 @@ test("Ctrl-C (SIGINT) or SIGTERM during a normalizing run removes the spool file
     assert.deepEqual(readdirSync(tmp), []);
   }
 });
+
+test("rewards too large for the group statistics: valid JSON, no silent 0, and a reason for each missing advantage", async () => {
+  const dir = writeFiles({
+    "formula.yaml": 'rewards:\n  e: {type: exact}\ncombine: {type: formula, formula: "e * 1e308 + 1e307"}\nnormalize: {type: grpo}\n',
+    "shaped.yaml": "rewards:\n  e: {type: exact, weight: 1e300}\nnormalize:\n  type: grpo\n  shaping: [{type: scale, factor: 1e10}]\n",
+    "in.jsonl": [
+      { id: 1, group: "a", completion: "x", reference: "x" },
+      { id: 2, group: "a", completion: "x", reference: "x" },
+      { id: 3, group: "a", completion: "y", reference: "x" },
+      { id: 4, group: "b", completion: "x", reference: "x" },
+      { id: 5, group: "b", completion: "y", reference: "x" },
+    ].map((r) => JSON.stringify(r)).join("\n") + "\n",
+  });
+  for (const spec of ["formula.yaml", "shaped.yaml"]) {
+    const r = await runCli(["score", "--quiet", "--spec", join(dir, spec), join(dir, "in.jsonl")]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = parseJsonl(r.stdout); // throws on Infinity or NaN written as such
+    assert.equal(out.length, 5);
+    for (const o of out) {
+      assert.equal(o.status, "ok");
+      if (o.shaped_reward !== undefined) assert.ok(o.shaped_reward === null || Number.isFinite(o.shaped_reward), spec);
+      if (o.advantage === null) assert.match(o.advantage_reason ?? "", /overflow/, `${spec} record ${o.id}`);
+      else assert.notEqual(o.advantage, 0, `${spec} record ${o.id}: rewards differ in its group, yet advantage 0`);
+    }
+  }
+});
