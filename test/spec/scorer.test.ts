@@ -146,3 +146,18 @@ test("scorer: a reward's malformed result fails only that record; a non-ok resul
     await scorer.close();
   }
 });
+
+test("scorer: a chat message whose content is neither text, parts nor null is an error, not a silent 0", async () => {
+  const spec = parseSpec({ rewards: { m: { type: "exact" } } });
+  const out = await score(spec, [
+    { completion: [{ role: "assistant", content: "4" }], reference: "4" },
+    { completion: [{ role: "assistant", content: [{ type: "text", text: "4" }] }], reference: "4" },
+    { completion: [{ role: "assistant", content: null, tool_calls: [] }], reference: "4" },
+    { completion: [{ role: "assistant", content: { text: "4" } }], reference: "4" },
+    { completion: [{ role: "assistant", content: 4 }], reference: "4" },
+    { prompt: [{ role: "user", content: 7 }], completion: "4", reference: "4" },
+  ]);
+  assert.deepEqual(out.map((o) => [o.status, o.reward]), [["ok", 1], ["ok", 1], ["ok", 0], ["error", null], ["error", null], ["error", null]]);
+  assert.match(out[3].reason!, /the completion \(field "completion"\) must be a string or a list of chat messages/);
+  assert.match(out[5].reason!, /the prompt \(field "prompt"\)/);
+});
