@@ -136,3 +136,10 @@ test("audit-judge: false-positive rate per master-key probe, guard coverage, JSO
     await fair.close();
   }
 });
+
+test("audit-judge: a spec without judge rewards is a usage error, so a --fail-above gate cannot pass having audited nothing", async () => {
+  const dir = writeFiles({ "exact.yaml": "rewards:\n  e: {type: exact}\n" });
+  const r = await runCli(["audit-judge", "--spec", join(dir, "exact.yaml"), "--fail-above", "0.05"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /no judge rewards/);
+});
