@@ -78,7 +78,8 @@ function rate(value: string | undefined, flag: string): number | undefined {
 
 function readText(path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    const text = readFileSync(path, "utf8");
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte order mark is not content
   } catch (err) {
     throw new StreamIoError(`cannot read ${path}: ${(err as Error).message}`);
   }
