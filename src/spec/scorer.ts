@@ -3,6 +3,7 @@ import { errorMessage, SpecError } from "../core/errors.ts";
 import type { RewardRegistry } from "../core/registry.ts";
 import type { Reward } from "../core/reward.ts";
 import type { ComponentResult, OutputRecord, RewardResult, Sample } from "../core/types.ts";
+import { NormalizeCollector } from "../normalize/batch.ts";
 import { defaultRegistry } from "./builtins.ts";
 import { groupKeyReader, recordId, sampleMapper, type ToSample } from "./record.ts";
 import type { Spec } from "./spec.ts";
@@ -39,6 +40,12 @@ export class Scorer {
     this.idField = spec.fields.id ?? "id";
     this.groupwise = this.rewards.some((r) => r.groupwise === true);
     this.groupKey = groupKeyReader(spec.fields);
+    // A normalize block's files (length-bias calibration) are read here too, so that validate and
+    // serve refuse a bad one at once, as score does, instead of failing every later request.
+    if (spec.normalize) {
+      const rules = spec.rewards.map((r) => ({ name: r.name, weight: r.weight, onError: r.onError, onUnscorable: r.onUnscorable }));
+      new NormalizeCollector(spec.normalize, rules, spec.dir);
+    }
   }
 
   /** Score raw input records (parsed JSON values). A record that cannot be used gets an error record. */

@@ -204,3 +204,19 @@ test("rewards too large for the group statistics: valid JSON, no silent 0, and a
     }
   }
 });
+
+test("validate and serve reject a missing or bad calibration file up front, as score does", { timeout: 60_000 }, async () => {
+  const dir = writeFiles({
+    "missing.yaml": "rewards: {c: {type: exact}}\nnormalize:\n  type: grpo\n  shaping: [{type: length_bias, calibration: nowhere.jsonl}]\n",
+    "bad.yaml": "rewards: {c: {type: exact}}\nnormalize:\n  type: grpo\n  shaping: [{type: length_bias, calibration: calib.jsonl}]\n",
+    "calib.jsonl": '{"length": "long"}\n',
+  });
+  for (const [spec, message] of [["missing.yaml", /nowhere\.jsonl: ENOENT/], ["bad.yaml", /calib\.jsonl line 1/]] as const) {
+    const v = await runCli(["validate", "--spec", join(dir, spec)]);
+    assert.equal(v.code, 2, v.stdout);
+    assert.match(v.stderr, message);
+    const s = await runCli(["serve", "--port", "0", "--spec", join(dir, spec)]);
+    assert.equal(s.code, 2, s.stderr);
+    assert.match(s.stderr, message);
+  }
+});
