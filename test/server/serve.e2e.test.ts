@@ -262,3 +262,10 @@ describe("serve: a spec that normalizes", () => {
     assert.deepEqual(lines.map((l) => [l.index, l.advantage]), r.json.results.map((x: any, i: number) => [i, x.advantage]));
   });
 });
+
+test("serve --workers 2 with a spec whose rewards cannot be built exits 2 with the reason, instead of hanging", { timeout: 60_000 }, async () => {
+  const dir = writeFiles({ "spec.yaml": "rewards:\n  c: {type: code, language: python, python: /opt/python3}\n" });
+  const r = await runCli(["serve", "--port", "0", "--workers", "2", "--spec", join(dir, "spec.yaml")]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /the sandbox only sees \/usr/);
+});
