@@ -26,3 +26,14 @@ test("score: a UTF-8 byte order mark (files saved by Windows tools) does not mak
     assert.deepEqual(out.map((o) => [o.id, o.status, o.reward]), [[1, "ok", 1], [2, "ok", 0]]);
   }
 });
+
+test("score: --out naming the input file (also through another path) is refused before the input is truncated", async () => {
+  const input = '{"id":1,"completion":"x","reference":"x"}\n';
+  const dir = writeFiles({ "s.yaml": "rewards:\n  e: {type: exact}\n", "in.jsonl": input });
+  for (const out of [join(dir, "in.jsonl"), join(dir, ".", "in.jsonl")]) {
+    const r = await runCli(["score", "--spec", join(dir, "s.yaml"), join(dir, "in.jsonl"), "--out", out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--out .* is the input file/);
+    assert.equal(readFileSync(join(dir, "in.jsonl"), "utf8"), input);
+  }
+});
