@@ -269,3 +269,20 @@ test("serve --workers 2 with a spec whose rewards cannot be built exits 2 with t
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /the sandbox only sees \/usr/);
 });
+
+test("serve on a port in use says so in one line (exit 1), not with an 'unexpected failure' stack trace", { timeout: 60_000 }, async () => {
+  const { createServer } = await import("node:net");
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+  const port = (busy.address() as { port: number }).port;
+  try {
+    for (const workers of ["1", "2"]) {
+      const r = await runCli(["serve", "--port", String(port), "--workers", workers, "--spec", EXACT_SPEC]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+      assert.doesNotMatch(r.stderr, /unexpected failure|    at /);
+    }
+  } finally {
+    busy.close();
+  }
+});
