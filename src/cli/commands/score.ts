@@ -81,11 +81,6 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     }
   }
 
-  // Without handlers a signal kills the process before 'exit' listeners run (a normalizing run's
-  // spool file would stay in the temporary directory); exit with the shell's usual status instead.
-  const onSignal = (signal: NodeJS.Signals) => process.exit(signal === "SIGINT" ? 130 : 143);
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
   const scorer = new Scorer(spec);
   const progress = !values.quiet && process.stderr.isTTY ? new ProgressLine(process.stderr, totalBytes) : undefined;
   try {
@@ -98,8 +93,6 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   } finally {
     progress?.clear();
     await scorer.close();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
   }
 }
 
