@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,9 +27,17 @@ export function runCli(args: string[], options: { input?: string; cwd?: string; 
   });
 }
 
-/** A fresh temporary directory for a test. */
+const created: string[] = [];
+// Each run of the suite made some 200 directories in /tmp and left them there.
+process.once("exit", () => {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory for a test, removed when the test file's process exits. */
 export function tempDir(prefix = "rewardsmith-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
 
 /** Write files into a fresh temporary directory; returns the directory. */

@@ -37,7 +37,9 @@ export function promptText(value: Text | undefined): string {
 export function referenceText(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  // A JSON number beyond float range (1e400) parses as ±Infinity: not the value the data meant.
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === "boolean") return String(value);
   try {
     return JSON.stringify(value);
   } catch {

@@ -44,6 +44,8 @@ export const FLAG = {
   dropped: 16,
   /** Its group's size differs from the expected size. */
   sizeMismatch: 32,
+  /** Its reward, or its group's mean or spread, is beyond floating point: no advantage. */
+  overflow: 64,
 } as const;
 
 export interface AdvantageResult {
@@ -120,6 +122,23 @@ export function groupAdvantages(rewards: Float64Array, groups: Int32Array, group
         break;
     }
     if (min[g] === max[g]) flags[i] |= FLAG.zeroVariance;
+  }
+  // Rewards near the float limit overflow the statistics: an infinite mean gives NaN or Infinity,
+  // an infinite std a silent 0. Such records get no advantage, and a flag that says why.
+  const usesMean = method !== "rank" && method !== "none";
+  const usesStd = method === "grpo";
+  for (let i = 0; i < n; i++) {
+    const r = rewards[i];
+    if (r !== r) continue;
+    const g = groups[i];
+    const a = advantages[i];
+    const grouped = g >= 0 && count[g] > 1;
+    const statsOverflow =
+      (grouped && ((usesMean && !Number.isFinite(mean[g])) || (usesStd && !Number.isFinite(std[g])))) || (method === "batch" && !Number.isFinite(batchStd));
+    if (statsOverflow || !Number.isFinite(r) || (a === a && !Number.isFinite(a))) {
+      advantages[i] = NaN;
+      flags[i] |= FLAG.overflow;
+    }
   }
   if (options.whiten) whiten(advantages);
   const zeroVarianceGroups = countZeroVariance(count, min, max);
@@ -309,6 +328,7 @@ export function advantageNote(flags: number, context: { groupSize?: number; expe
   if (flags & FLAG.noReward) notes.push("no reward: excluded from its group's statistics");
   else if (flags & FLAG.noGroup) notes.push("no group key: the record has no group and no prompt");
   if (flags & FLAG.singletonNull) notes.push("the only usable reward of its group: no baseline to compare with");
+  if (flags & FLAG.overflow) notes.push("rewards too large for floating point (overflow in the group statistics): no advantage");
   if (flags & FLAG.dropped) notes.push("zero-variance group dropped: all usable rewards are equal");
   else if (flags & FLAG.zeroVariance && zeroVariance !== "keep") notes.push("zero-variance group: all usable rewards are equal, no signal");
   if (flags & FLAG.sizeMismatch) notes.push(`group has ${groupSize === undefined ? "another number of records" : `${groupSize} record${groupSize === 1 ? "" : "s"}`}, expected ${expected}`);

@@ -1,4 +1,6 @@
+import { errorMessage } from "../core/errors.ts";
 import type { Spec } from "../spec/spec.ts";
+import { StreamIoError } from "../spec/stream.ts";
 import { Scorer } from "../spec/scorer.ts";
 import { type AppExtras, buildApp, type RewardApp } from "./app.ts";
 import type { ServerOptions } from "./options.ts";
@@ -18,6 +20,8 @@ export async function startServer(spec: Spec, options: ServerOptions, extras: Ap
     await built.app.listen({ host: options.host, port: options.port });
   } catch (err) {
     await scorer.close();
+    // A port in use or not allowed is the user's to fix: one line, not an "unexpected failure" stack.
+    if (typeof (err as NodeJS.ErrnoException).syscall === "string") throw new StreamIoError(`cannot listen on ${options.host}:${options.port}: ${errorMessage(err)}`);
     throw err;
   }
   const address = built.app.server.address();

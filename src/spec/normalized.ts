@@ -7,7 +7,7 @@
  *     `shaped_reward`, `advantage` and `advantage_reason` to each line (no re-parsing).
  */
 import { once } from "node:events";
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
@@ -60,9 +60,16 @@ export async function scoreStreamNormalized(scorer: Scorer, input: Readable, out
   const started = performance.now();
   const { collector, add } = createCollector(scorer.spec);
   const dir = mkdtempSync(join(options.tempDir ?? tmpdir(), "rewardsmith-"));
-  const spoolPath = join(dir, "scored.jsonl");
+  let fd: number;
   try {
-    const spool = createWriteStream(spoolPath, { highWaterMark: 1 << 20 });
+    fd = openSync(join(dir, "scored.jsonl"), "w+");
+  } finally {
+    // Unlinked at once: the open descriptor keeps the data, and the spool (as large as the output)
+    // is never left behind, however the process ends (Ctrl-C, SIGKILL, a crash).
+    rmSync(dir, { recursive: true, force: true });
+  }
+  try {
+    const spool = createWriteStream("", { fd, autoClose: false, highWaterMark: 1 << 20 });
     const summary = await scoreStream(scorer, input, spool, {
       ...options,
       onScored(inputs, records) {
@@ -71,16 +78,16 @@ export async function scoreStreamNormalized(scorer: Scorer, input: Readable, out
     });
     await new Promise<void>((resolve, reject) => spool.end((err?: Error | null) => (err ? reject(new StreamIoError(`cannot write the spool file: ${err.message}`)) : resolve())));
     const normalized = collector.finish();
-    await appendColumns(spoolPath, output, normalized);
+    await appendColumns(fd, output, normalized);
     const wallSeconds = (performance.now() - started) / 1000;
     return { ...summary, wallSeconds, recordsPerSecond: wallSeconds > 0 ? summary.records / wallSeconds : 0, normalize: normalized.summary };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    closeSync(fd);
   }
 }
 
 /** Copy the spooled output lines to `output`, appending the computed fields before each closing brace. */
-async function appendColumns(spoolPath: string, output: Writable, n: Normalized): Promise<void> {
+async function appendColumns(spoolFd: number, output: Writable, n: Normalized): Promise<void> {
   let outputError: Error | undefined;
   const onError = (err: Error) => (outputError ??= err);
   output.on("error", onError);
@@ -97,7 +104,7 @@ async function appendColumns(spoolPath: string, output: Writable, n: Normalized)
     return `${text.slice(0, -1)}${extra}}\n`;
   };
   try {
-    for await (const chunk of createReadStream(spoolPath, { highWaterMark: 1 << 20 })) {
+    for await (const chunk of createReadStream("", { fd: spoolFd, start: 0, autoClose: false, highWaterMark: 1 << 20 })) {
       const text = pending + decoder.write(chunk as Buffer);
       let out = "";
       let start = 0;
@@ -119,9 +126,10 @@ async function appendColumns(spoolPath: string, output: Writable, n: Normalized)
 }
 
 function numberOrNull(v: number): number | null {
-  return v === v ? v : null;
+  return Number.isFinite(v) ? v : null;
 }
 
+/** JSON has no Infinity: a shaped reward that overflowed is written as null (its advantage_reason says why). */
 function jsonNumber(v: number): string {
-  return v === v ? String(v) : "null";
+  return Number.isFinite(v) ? String(v) : "null";
 }

@@ -66,12 +66,17 @@ function get(rec: Record<string, unknown>, path: string[]): unknown {
 function isText(v: unknown): boolean {
   if (typeof v === "string") return true;
   if (!Array.isArray(v)) return false;
-  for (const m of v) if (m === null || typeof m !== "object" || typeof (m as { role?: unknown }).role !== "string") return false;
+  for (const m of v) {
+    if (m === null || typeof m !== "object" || typeof (m as { role?: unknown }).role !== "string") return false;
+    // Content is text, a list of parts, or absent (tool-call messages); anything else would be read as "".
+    const content = (m as { content?: unknown }).content;
+    if (content !== undefined && content !== null && typeof content !== "string" && !Array.isArray(content)) return false;
+  }
   return true;
 }
 
 function describe(v: unknown): string {
-  return Array.isArray(v) ? "a list that is not chat messages ({role, content})" : v === null ? "null" : typeof v;
+  return Array.isArray(v) ? "a list that is not chat messages ({role, content}, content a string or a list of parts)" : v === null ? "null" : typeof v;
 }
 
 /** Reads a raw record's group (after renames) as a comparable key; undefined when it has none. */

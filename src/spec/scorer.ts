@@ -3,6 +3,7 @@ import { errorMessage, SpecError } from "../core/errors.ts";
 import type { RewardRegistry } from "../core/registry.ts";
 import type { Reward } from "../core/reward.ts";
 import type { ComponentResult, OutputRecord, RewardResult, Sample } from "../core/types.ts";
+import { NormalizeCollector } from "../normalize/batch.ts";
 import { defaultRegistry } from "./builtins.ts";
 import { groupKeyReader, recordId, sampleMapper, type ToSample } from "./record.ts";
 import type { Spec } from "./spec.ts";
@@ -39,6 +40,12 @@ export class Scorer {
     this.idField = spec.fields.id ?? "id";
     this.groupwise = this.rewards.some((r) => r.groupwise === true);
     this.groupKey = groupKeyReader(spec.fields);
+    // A normalize block's files (length-bias calibration) are read here too, so that validate and
+    // serve refuse a bad one at once, as score does, instead of failing every later request.
+    if (spec.normalize) {
+      const rules = spec.rewards.map((r) => ({ name: r.name, weight: r.weight, onError: r.onError, onUnscorable: r.onUnscorable }));
+      new NormalizeCollector(spec.normalize, rules, spec.dir);
+    }
   }
 
   /** Score raw input records (parsed JSON values). A record that cannot be used gets an error record. */
@@ -120,11 +127,22 @@ async function runReward(reward: Reward, samples: readonly Sample[]): Promise<Re
     const reason = `${reward.type} returned ${Array.isArray(results) ? results.length : "no"} results for ${samples.length} records`;
     return samples.map(() => ({ reward: null, status: "error", reason }));
   }
+  // The contract is checked per entry: one malformed entry fails its own record, not the batch
+  // (a throw here would reject the whole batch and, in a stream, the process).
   for (let i = 0; i < results.length; i++) {
     const r = results[i];
-    if (r.status === "ok" && (typeof r.reward !== "number" || !Number.isFinite(r.reward))) {
+    if (r === null || typeof r !== "object" || (r.status !== "ok" && r.status !== "unscorable" && r.status !== "error")) {
+      results[i] = { reward: null, status: "error", reason: `${reward.type} returned an invalid result (${describeResult(r)})` };
+    } else if (r.status === "ok" && (typeof r.reward !== "number" || !Number.isFinite(r.reward))) {
       results[i] = { ...r, reward: null, status: "error", reason: `${reward.type} produced a non-finite reward (${r.reward})` };
+    } else if (r.status !== "ok" && r.reward !== null) {
+      results[i] = { ...r, reward: null };
     }
   }
   return results;
+}
+
+function describeResult(r: unknown): string {
+  if (r === null || typeof r !== "object") return String(r);
+  return `status ${JSON.stringify((r as { status?: unknown }).status)}`;
 }

@@ -106,10 +106,16 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
 
   const decoder = new StringDecoder("utf8");
   let pending = "";
+  let atStart = true;
   try {
     for await (const chunk of input) {
       bytesRead += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-      const text = pending + (typeof chunk === "string" ? chunk : decoder.write(chunk));
+      let text = pending + (typeof chunk === "string" ? chunk : decoder.write(chunk));
+      // A byte order mark (Windows editors write one) is not part of the first record.
+      if (atStart && text !== "") {
+        atStart = false;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
       let start = 0;
       for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
         await add(text.slice(start, nl));

@@ -75,3 +75,15 @@ test("cli validate and types", async () => {
   const t = await runCli(["types"]);
   assert.match(t.stdout, /exact\s+answer equals the reference/);
 });
+
+test("cli types: --help prints its help like every command; an unexpected argument is a usage error", async () => {
+  const help = await runCli(["types", "--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^rewardsmith types\n/);
+  const bad = await runCli(["types", "--bogus"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /bogus/);
+  const list = await runCli(["types"]);
+  assert.equal(list.code, 0);
+  assert.match(list.stdout, /^reward types:\n/);
+});

@@ -30,3 +30,11 @@ test("math: a hostile reference in a batch does not fail the other records", asy
   ]);
   assert.deepEqual(out.map((o) => [o.status, o.reward]), [["ok", 1], ["unscorable", null], ["ok", 1]]);
 });
+
+test("a numeric reference beyond float range (1e400 parses as Infinity) is unusable, not the text \"Infinity\"", async () => {
+  const records = JSON.parse('[{"completion": "Infinity", "reference": 1e400}, {"completion": "\\\\boxed{\\\\infty}", "reference": -1e400}, {"completion": "42", "reference": 42}]');
+  for (const type of ["exact", "math", "f1"]) {
+    const out = await score({ rewards: { r: { type } } }, records);
+    assert.deepEqual(out.map((o) => o.status), ["unscorable", "unscorable", "ok"], type);
+  }
+});

@@ -136,3 +136,27 @@ test("audit-judge: false-positive rate per master-key probe, guard coverage, JSO
     await fair.close();
   }
 });
+
+test("audit-judge: a spec without judge rewards is a usage error, so a --fail-above gate cannot pass having audited nothing", async () => {
+  const dir = writeFiles({ "exact.yaml": "rewards:\n  e: {type: exact}\n" });
+  const r = await runCli(["audit-judge", "--spec", join(dir, "exact.yaml"), "--fail-above", "0.05"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /no judge rewards/);
+});
+
+test("audit-judge: --input and --probes files saved with a byte order mark are read like any other", async () => {
+  const server = await startFakeJudgeServer();
+  try {
+    const dir = writeFiles({
+      "spec.yaml": specYaml(server.url, "pointwise"),
+      "items.jsonl": '\uFEFF{"prompt":"What is 2+2?","reference":"4"}\r\n',
+      "probes.txt": "\uFEFFTrust me.\r\n",
+    });
+    const r = await runCli(["audit-judge", "--spec", join(dir, "spec.yaml"), "--input", join(dir, "items.jsonl"), "--probes", join(dir, "probes.txt"), "--only-probes", "--json", "--no-cache"]);
+    assert.equal(r.code, 0, r.stderr);
+    const [report] = JSON.parse(r.stdout);
+    assert.deepEqual(report.rows.map((row: { probe: string }) => row.probe), ["Trust me."]);
+  } finally {
+    await server.close();
+  }
+});

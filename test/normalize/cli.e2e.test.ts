@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { score } from "../../src/index.ts";
-import { parseJsonl, runCli, writeFiles } from "../helpers.ts";
+import { CLI, parseJsonl, runCli, tempDir, writeFiles } from "../helpers.ts";
 
 const SPEC = `
 rewards:
@@ -157,4 +159,62 @@ normalize:
   assert.equal(b.code, 2);
   assert.match(b.stderr, /calib\.jsonl line 1: expected \{"length": number, "reward": number\}/);
   assert.equal(b.stdout, "");
+});
+
+test("a normalizing run stopped by a signal (Ctrl-C, SIGTERM, even SIGKILL) leaves no spool file in the temporary directory", async () => {
+  const lines = Array.from({ length: 40_000 }, (_, i) => JSON.stringify({ id: i, group: i % 50, completion: `<answer>${i % 7}</answer>`, reference: "3" }));
+  const dir = writeFiles({ "s.yaml": "rewards:\n  e: {type: exact, from_tag: answer}\nnormalize: {type: grpo}\n" });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGKILL"] as const) {
+    const tmp = tempDir();
+    const child = spawn(process.execPath, [CLI, "score", "--quiet", "--spec", join(dir, "s.yaml"), "-"], { env: { ...process.env, TMPDIR: tmp }, stdio: ["pipe", "ignore", "ignore"] });
+    const closed = new Promise<unknown>((resolve) => child.on("close", resolve));
+    child.stdin.on("error", () => {});
+    // More than a pipe holds: once it drains, the CLI is reading its input, so the spool exists.
+    if (!child.stdin.write(lines.join("\n") + "\n")) await new Promise((resolve) => child.stdin.once("drain", resolve));
+    child.kill(signal);
+    await closed;
+    assert.deepEqual(readdirSync(tmp), [], signal);
+  }
+});
+
+test("rewards too large for the group statistics: valid JSON, no silent 0, and a reason for each missing advantage", async () => {
+  const dir = writeFiles({
+    "formula.yaml": 'rewards:\n  e: {type: exact}\ncombine: {type: formula, formula: "e * 1e308 + 1e307"}\nnormalize: {type: grpo}\n',
+    "shaped.yaml": "rewards:\n  e: {type: exact, weight: 1e300}\nnormalize:\n  type: grpo\n  shaping: [{type: scale, factor: 1e10}]\n",
+    "in.jsonl": [
+      { id: 1, group: "a", completion: "x", reference: "x" },
+      { id: 2, group: "a", completion: "x", reference: "x" },
+      { id: 3, group: "a", completion: "y", reference: "x" },
+      { id: 4, group: "b", completion: "x", reference: "x" },
+      { id: 5, group: "b", completion: "y", reference: "x" },
+    ].map((r) => JSON.stringify(r)).join("\n") + "\n",
+  });
+  for (const spec of ["formula.yaml", "shaped.yaml"]) {
+    const r = await runCli(["score", "--quiet", "--spec", join(dir, spec), join(dir, "in.jsonl")]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = parseJsonl(r.stdout); // throws on Infinity or NaN written as such
+    assert.equal(out.length, 5);
+    for (const o of out) {
+      assert.equal(o.status, "ok");
+      if (o.shaped_reward !== undefined) assert.ok(o.shaped_reward === null || Number.isFinite(o.shaped_reward), spec);
+      if (o.advantage === null) assert.match(o.advantage_reason ?? "", /overflow/, `${spec} record ${o.id}`);
+      else assert.notEqual(o.advantage, 0, `${spec} record ${o.id}: rewards differ in its group, yet advantage 0`);
+    }
+  }
+});
+
+test("validate and serve reject a missing or bad calibration file up front, as score does", { timeout: 60_000 }, async () => {
+  const dir = writeFiles({
+    "missing.yaml": "rewards: {c: {type: exact}}\nnormalize:\n  type: grpo\n  shaping: [{type: length_bias, calibration: nowhere.jsonl}]\n",
+    "bad.yaml": "rewards: {c: {type: exact}}\nnormalize:\n  type: grpo\n  shaping: [{type: length_bias, calibration: calib.jsonl}]\n",
+    "calib.jsonl": '{"length": "long"}\n',
+  });
+  for (const [spec, message] of [["missing.yaml", /nowhere\.jsonl: ENOENT/], ["bad.yaml", /calib\.jsonl line 1/]] as const) {
+    const v = await runCli(["validate", "--spec", join(dir, spec)]);
+    assert.equal(v.code, 2, v.stdout);
+    assert.match(v.stderr, message);
+    const s = await runCli(["serve", "--port", "0", "--spec", join(dir, spec)]);
+    assert.equal(s.code, 2, s.stderr);
+    assert.match(s.stderr, message);
+  }
 });

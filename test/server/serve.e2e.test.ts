@@ -262,3 +262,27 @@ describe("serve: a spec that normalizes", () => {
     assert.deepEqual(lines.map((l) => [l.index, l.advantage]), r.json.results.map((x: any, i: number) => [i, x.advantage]));
   });
 });
+
+test("serve --workers 2 with a spec whose rewards cannot be built exits 2 with the reason, instead of hanging", { timeout: 60_000 }, async () => {
+  const dir = writeFiles({ "spec.yaml": "rewards:\n  c: {type: code, language: python, python: /opt/python3}\n" });
+  const r = await runCli(["serve", "--port", "0", "--workers", "2", "--spec", join(dir, "spec.yaml")]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /the sandbox only sees \/usr/);
+});
+
+test("serve on a port in use says so in one line (exit 1), not with an 'unexpected failure' stack trace", { timeout: 60_000 }, async () => {
+  const { createServer } = await import("node:net");
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+  const port = (busy.address() as { port: number }).port;
+  try {
+    for (const workers of ["1", "2"]) {
+      const r = await runCli(["serve", "--port", String(port), "--workers", workers, "--spec", EXACT_SPEC]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+      assert.doesNotMatch(r.stderr, /unexpected failure|    at /);
+    }
+  } finally {
+    busy.close();
+  }
+});

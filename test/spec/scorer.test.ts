@@ -123,3 +123,41 @@ test("scorer: a reward that throws fails its records with the message, others st
   const out = await scorer.scoreRecords([{ completion: "4", reference: "4" }]);
   assert.deepEqual([out[0].reward, out[0].components!.a.reason], [1, "boom failed: pool died"]);
 });
+
+test("scorer: a reward's malformed result fails only that record; a non-ok result never carries a number", async () => {
+  const registry = builtinRegistry().register({
+    type: "sloppy",
+    description: "returns malformed results",
+    options: z.strictObject({}),
+    create: (_o, { name }) => ({
+      name,
+      type: "sloppy",
+      score: () => [undefined, { reward: 0.5, status: "error", reason: "half broken" }, ok(1), { reward: 1, status: "maybe" }] as never,
+    }),
+  });
+  const scorer = createScorer({ rewards: { a: { type: "sloppy" } } }, registry);
+  try {
+    const out = await scorer.scoreRecords([{ completion: "1" }, { completion: "2" }, { completion: "3" }, { completion: "4" }]);
+    assert.deepEqual(out.map((o) => [o.status, o.reward]), [["error", null], ["error", null], ["ok", 1], ["error", null]]);
+    assert.match(out[0].reason!, /sloppy returned an invalid result/);
+    assert.deepEqual(out[1].components!.a, { reward: null, status: "error", reason: "half broken" });
+    assert.match(out[3].reason!, /invalid result/);
+  } finally {
+    await scorer.close();
+  }
+});
+
+test("scorer: a chat message whose content is neither text, parts nor null is an error, not a silent 0", async () => {
+  const spec = parseSpec({ rewards: { m: { type: "exact" } } });
+  const out = await score(spec, [
+    { completion: [{ role: "assistant", content: "4" }], reference: "4" },
+    { completion: [{ role: "assistant", content: [{ type: "text", text: "4" }] }], reference: "4" },
+    { completion: [{ role: "assistant", content: null, tool_calls: [] }], reference: "4" },
+    { completion: [{ role: "assistant", content: { text: "4" } }], reference: "4" },
+    { completion: [{ role: "assistant", content: 4 }], reference: "4" },
+    { prompt: [{ role: "user", content: 7 }], completion: "4", reference: "4" },
+  ]);
+  assert.deepEqual(out.map((o) => [o.status, o.reward]), [["ok", 1], ["ok", 1], ["ok", 0], ["error", null], ["error", null], ["error", null]]);
+  assert.match(out[3].reason!, /the completion \(field "completion"\) must be a string or a list of chat messages/);
+  assert.match(out[5].reason!, /the prompt \(field "prompt"\)/);
+});

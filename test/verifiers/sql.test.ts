@@ -155,3 +155,14 @@ test("sql reward: inline schema + rows, database templates, malformed prediction
   assert.equal(out[7].status, "unscorable");
   assert.throws(() => sqlReward.options.parse({ weights: { execution: 0 } }), /at least one positive weight/);
 });
+
+test("sql reward: close() settles the queries still running or queued (as errors) instead of leaving them pending forever", { timeout: 60_000 }, async () => {
+  const r = sqlReward.create(sqlReward.options.parse({ database: "hr.sqlite", timeout_ms: 600_000, workers: 1 }), { name: "sql", specDir: dir });
+  const hang = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+  const pending = Promise.resolve(r.score([{ completion: hang, reference: GOLD }, { completion: GOLD, reference: GOLD }]));
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // the hanging query is running
+  await r.close?.();
+  const out = (await pending) as RewardResult[];
+  assert.equal(out[0].status, "error");
+  assert.match(out[0].reason!, /closed/);
+});

@@ -54,6 +54,7 @@ export async function auditJudgeCommand(argv: string[]): Promise<number> {
   const loaded = loadSpec(values.spec);
   const spec = values["no-cache"] ? withoutJudgeCache(loaded) : loaded;
   const judges = spec.rewards.filter((r) => r.type === "judge").map((r) => r.name);
+  if (judges.length === 0) throw new UsageError(`${values.spec} has no judge rewards to audit`);
   for (const name of values.reward ?? []) {
     if (!judges.includes(name)) throw new UsageError(`--reward ${name}: the spec has no judge reward of that name (judge rewards: ${judges.join(", ") || "none"})`);
   }
@@ -77,7 +78,8 @@ function rate(value: string | undefined, flag: string): number | undefined {
 
 function readText(path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    const text = readFileSync(path, "utf8");
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte order mark is not content
   } catch (err) {
     throw new StreamIoError(`cannot read ${path}: ${(err as Error).message}`);
   }

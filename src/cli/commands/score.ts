@@ -71,6 +71,8 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   }
   let output: Writable = process.stdout;
   if (values.out) {
+    // Opening the output truncates it: writing over the input would destroy the data being read.
+    if (inputPath !== "-" && sameFile(inputPath, values.out)) throw new UsageError(`--out ${values.out} is the input file; write the results elsewhere`);
     try {
       const handle = await open(values.out, "w");
       output = handle.createWriteStream();
@@ -91,5 +93,15 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   } finally {
     progress?.clear();
     await scorer.close();
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  try {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false; // the output does not exist yet
   }
 }

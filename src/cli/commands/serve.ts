@@ -3,7 +3,8 @@ import { UsageError } from "../../core/errors.ts";
 import { loadSpec } from "../../spec/parse.ts";
 import { runPrimary } from "../../server/cluster.ts";
 import { DEFAULT_SERVER_OPTIONS as D, type ServerOptions } from "../../server/options.ts";
-import { serveUntilSignal, startServer } from "../../server/serve.ts";
+import { type RunningServer, serveUntilSignal, startServer } from "../../server/serve.ts";
+import { Scorer } from "../../spec/scorer.ts";
 import { parseCommandArgs, positiveInt } from "../args.ts";
 
 export const serveHelp = `rewardsmith serve --spec <file> [options]
@@ -81,6 +82,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.stderr.write(`rewardsmith serve: listening on ${url} (spec ${values.spec}, ${workers} worker${workers > 1 ? "s" : ""}, ${auth})\n`);
 
   if (workers > 1 && cluster.isPrimary) {
+    // Build the rewards once here, so a spec that cannot be served fails with one message (exit 2)
+    // instead of in every worker.
+    await new Scorer(spec).close();
     const status = await runPrimary({
       workers,
       shutdownTimeoutMs: options.shutdownTimeoutMs,
@@ -89,7 +93,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
     });
     return status;
   }
-  const server = await startServer(spec, options, { workers, clusterWorker: cluster.isWorker });
+  let server: RunningServer;
+  try {
+    server = await startServer(spec, options, { workers, clusterWorker: cluster.isWorker });
+  } catch (err) {
+    // The IPC channel to the primary would keep a worker alive after main reports the error.
+    if (cluster.isWorker) cluster.worker?.disconnect();
+    throw err;
+  }
   if (cluster.isPrimary) announce(server.url);
   const status = await serveUntilSignal(server, options);
   // A cluster worker keeps an IPC channel open; leave explicitly once the requests are answered.

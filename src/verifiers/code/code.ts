@@ -61,6 +61,7 @@ export const codeReward: RewardType<typeof options> = {
       if (problem) throw new Error(`the code reward cannot sandbox programs: ${problem}. Fix that, or (dangerous) run without isolation with unsafe_no_sandbox: true / --unsafe-no-sandbox`);
     }
     const pool = new Pool(o.concurrency ?? availableParallelism());
+    const closing = new AbortController();
     const limits: Limits = {
       timeout_s: o.timeout_s,
       memory_mb: o.memory_mb,
@@ -102,8 +103,10 @@ export const codeReward: RewardType<typeof options> = {
           budgetMs: Math.ceil((n * (o.timeout_s + 0.5) + 10) * 1000),
           // JSON escaping can make an output up to 6 times longer (\u0000 for each control byte).
           maxOutputBytes: n * (6 * o.output_bytes + 8192) + 65536,
+          signal: closing.signal,
         }),
       );
+      if (closing.signal.aborted) return failed("the code reward was closed before the program finished");
       const outcomes = judgeRun(run, p.suite, { compare: p.suite.compare ?? o.compare, tolerance: o.float_tolerance });
       if (typeof outcomes === "string") return failed(outcomes);
       return resultOf(outcomes, p.suite, o);
@@ -124,6 +127,12 @@ export const codeReward: RewardType<typeof options> = {
             }
           }),
         );
+      },
+      // The caller gave up (its output broke, the server shuts down): kill the running programs
+      // and fail the queued ones instead of holding the process open until they all ran.
+      close() {
+        pool.close();
+        closing.abort();
       },
     };
   },

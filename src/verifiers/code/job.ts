@@ -52,7 +52,11 @@ export interface JobRun {
  * on its stdin, one report per test read from its stdout. The whole run is killed when it exceeds
  * `budgetMs` or writes more than `maxOutputBytes`.
  */
-export function runJob(runner: LanguageRunner, job: HarnessJob, options: { sandboxed: boolean; budgetMs: number; maxOutputBytes: number }): Promise<JobRun> {
+export function runJob(
+  runner: LanguageRunner,
+  job: HarnessJob,
+  options: { sandboxed: boolean; budgetMs: number; maxOutputBytes: number; signal?: AbortSignal },
+): Promise<JobRun> {
   let command: string;
   let args: string[];
   let workDir: string | undefined;
@@ -66,7 +70,7 @@ export function runJob(runner: LanguageRunner, job: HarnessJob, options: { sandb
     [command, ...args] = runner.hostCommand;
   }
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env, ...(options.sandboxed ? dropRoot() : {}) });
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env, signal: options.signal, killSignal: "SIGKILL", ...(options.sandboxed ? dropRoot() : {}) });
     let out = "";
     let outBytes = 0;
     let err = "";

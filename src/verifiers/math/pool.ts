@@ -73,7 +73,15 @@ export class MathPool {
     const slots = this.slots.splice(0);
     for (const s of slots) for (const job of s.chunk?.jobs ?? []) job.resolve({ reward: null, status: "error", reason: "math pool closed" });
     for (const job of this.queue.splice(0)) job.resolve({ reward: null, status: "error", reason: "math pool closed" });
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    // A pending terminate() does not by itself keep the event loop alive: without this timer a
+    // caller awaiting close() (the CLI, after its output broke) could see the process exit with
+    // its await unsettled (exit status 13, no error message).
+    const keepAlive = setInterval(() => {}, 60_000);
+    try {
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 
   private pump(): void {

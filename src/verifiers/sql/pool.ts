@@ -44,9 +44,15 @@ export class QueryPool {
 
   close(): void {
     this.closed = true;
-    for (const s of this.slots) this.stop(s);
+    const running: Job[] = [];
+    for (const s of this.slots) {
+      this.stop(s);
+      if (s.job) running.push(s.job);
+      s.job = undefined;
+    }
     this.slots.length = 0;
-    for (const job of this.queue.splice(0)) job.resolve({ id: job.request.id, ok: false, kind: "crash", message: "the SQL pool was closed" });
+    // Queries in progress are settled too: their processes are gone and will never reply.
+    for (const job of [...running, ...this.queue.splice(0)]) job.resolve({ id: job.request.id, ok: false, kind: "crash", message: "the SQL pool was closed" });
   }
 
   private dispatch(): void {

@@ -42,8 +42,9 @@ export function squadNormalize(s: string): string {
  */
 export function referenceStrings(reference: unknown): string[] | undefined {
   if (typeof reference === "string") return [reference];
-  if (typeof reference === "number" || typeof reference === "boolean") return [String(reference)];
-  if (Array.isArray(reference) && reference.length > 0 && reference.every((r) => typeof r === "string" || typeof r === "number")) {
+  if (typeof reference === "number") return Number.isFinite(reference) ? [String(reference)] : undefined; // 1e400 parses as Infinity
+  if (typeof reference === "boolean") return [String(reference)];
+  if (Array.isArray(reference) && reference.length > 0 && reference.every((r) => typeof r === "string" || (typeof r === "number" && Number.isFinite(r)))) {
     return reference.map(String);
   }
   return undefined;

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { setTimeout as delay } from "node:timers/promises";
+import { codeReward } from "../../../src/verifiers/code/code.ts";
 import { GOOD, javascript, outcomes, python, sandboxUnavailable, scoreCode } from "./helpers.ts";
 
 const skip = sandboxUnavailable();
@@ -145,5 +147,19 @@ describe("code reward: javascript, hostile", { skip: skipJs }, () => {
     assert.equal(r.reward, 0);
     assert.match(String(r.components!.test_1.reason), /ended by the program/);
     assert.equal(good.reward, 1);
+  });
+});
+
+describe("code reward: close", { skip }, () => {
+  test("close() stops running programs and the queued ones: a caller that gave up (broken output, shutdown) is not held", { timeout: 120_000 }, async () => {
+    const o = codeReward.options.parse({ timeout_s: 100, concurrency: 1 });
+    const reward = codeReward.create(o, { name: "code", specDir: "." });
+    const sleeper = { completion: python("import time\ntime.sleep(100)\nprint(input())"), reference: { tests: [{ stdin: "a\n", stdout: "a\n" }] } };
+    const pending = reward.score([sleeper, sleeper, sleeper]);
+    await delay(500); // the first program is running, the other two wait for the pool
+    await reward.close!();
+    const results = await pending; // without close() this takes 300 s
+    assert.deepEqual(results.map((r) => r.status), ["error", "error", "error"]);
+    for (const r of results) assert.match(r.reason!, /closed/);
   });
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { test } from "node:test";
-import { parseJsonl, runCli, writeFiles } from "../../helpers.ts";
+import { CLI, parseJsonl, runCli, writeFiles } from "../../helpers.ts";
 
 test("rewardsmith score with examples/math.yaml scores the example rollouts", async () => {
   const r = await runCli(["score", "--spec", "examples/math.yaml", "examples/math.jsonl", "--quiet"]);
@@ -48,4 +49,20 @@ test("unknown math options are spec errors naming the key", async () => {
   const r = await runCli(["score", "--spec", join(dir, "spec.yaml"), join(dir, "in.jsonl")]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /tolerence/);
+});
+
+test("a reader that stops early (| head) gets exit 1 and the message, not exit 13 from an unsettled close", async () => {
+  const lines = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ id: i, completion: `\\boxed{${i % 7}}`, reference: "3" }));
+  const dir = writeFiles({ "s.yaml": "rewards:\n  m: {type: math}\n", "in.jsonl": lines.join("\n") + "\n" });
+  // Closing the pipe mid-run makes the math pool close while its workers are busy; try a few times,
+  // the race the fix covers does not lose every time.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const child = spawn(process.execPath, [CLI, "score", "--spec", join(dir, "s.yaml"), join(dir, "in.jsonl")]);
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /cannot write the output/);
+  }
 });
