@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { parseJsonl, runCli, tempDir } from "../helpers.ts";
 import { sandboxUnavailable } from "../verifiers/code/helpers.ts";
@@ -31,6 +33,10 @@ test("score: without bubblewrap the code reward fails at start-up with the reaso
   assert.equal(r.stdout, "");
   assert.match(r.stderr, /rewards\.tests: the code reward cannot sandbox programs: bubblewrap \(bwrap\) is not installed/);
   assert.match(r.stderr, /--unsafe-no-sandbox/);
+  const out = join(tempDir(), "out.jsonl");
+  const withOut = await runCli(["score", "--spec", "examples/code.yaml", "examples/code.jsonl", "--out", out], { env: { ...process.env, PATH: tempDir() } });
+  assert.equal(withOut.code, 2);
+  assert.equal(existsSync(out), false, "a refused spec creates no output file");
 });
 
 test("score --unsafe-no-sandbox runs the programs on the host, with a warning", async () => {

@@ -57,33 +57,36 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     for (const r of spec.rewards) if (r.type === "code") (r.options as { unsafe_no_sandbox: boolean }).unsafe_no_sandbox = true;
     process.stderr.write("rewardsmith score: --unsafe-no-sandbox: model-written programs run on this machine without isolation\n");
   }
-  let input: Readable;
-  let totalBytes: number | undefined;
-  if (inputPath === "-") input = process.stdin;
-  else {
-    try {
-      const handle = await open(inputPath, "r");
-      totalBytes = statSync(inputPath).size;
-      input = handle.createReadStream({ highWaterMark: 1 << 20 });
-    } catch (err) {
-      throw new StreamIoError(`cannot read the input ${inputPath}: ${(err as Error).message}`);
-    }
-  }
-  let output: Writable = process.stdout;
-  if (values.out) {
-    // Opening the output truncates it: writing over the input would destroy the data being read.
-    if (inputPath !== "-" && sameFile(inputPath, values.out)) throw new UsageError(`--out ${values.out} is the input file; write the results elsewhere`);
-    try {
-      const handle = await open(values.out, "w");
-      output = handle.createWriteStream();
-    } catch (err) {
-      throw new StreamIoError(`cannot write the output ${values.out}: ${(err as Error).message}`);
-    }
-  }
-
+  // Build the rewards first: a spec they refuse (no sandbox, bad calibration file) must not
+  // create or truncate the --out file.
   const scorer = new Scorer(spec);
-  const progress = !values.quiet && process.stderr.isTTY ? new ProgressLine(process.stderr, totalBytes) : undefined;
+  let progress: ProgressLine | undefined;
   try {
+    let input: Readable;
+    let totalBytes: number | undefined;
+    if (inputPath === "-") input = process.stdin;
+    else {
+      try {
+        const handle = await open(inputPath, "r");
+        totalBytes = statSync(inputPath).size;
+        input = handle.createReadStream({ highWaterMark: 1 << 20 });
+      } catch (err) {
+        throw new StreamIoError(`cannot read the input ${inputPath}: ${(err as Error).message}`);
+      }
+    }
+    let output: Writable = process.stdout;
+    if (values.out) {
+      // Opening the output truncates it: writing over the input would destroy the data being read.
+      if (inputPath !== "-" && sameFile(inputPath, values.out)) throw new UsageError(`--out ${values.out} is the input file; write the results elsewhere`);
+      try {
+        const handle = await open(values.out, "w");
+        output = handle.createWriteStream();
+      } catch (err) {
+        throw new StreamIoError(`cannot write the output ${values.out}: ${(err as Error).message}`);
+      }
+    }
+
+    progress = !values.quiet && process.stderr.isTTY ? new ProgressLine(process.stderr, totalBytes) : undefined;
     const run = spec.normalize ? scoreStreamNormalized : scoreStream;
     const summary = await run(scorer, input, output, { concurrency, batchSize, onProgress: (p) => progress?.update(p) });
     progress?.clear();
