@@ -3,6 +3,7 @@ import { perSample, type RewardType } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
 import { ok, unscorable } from "../../core/types.ts";
 import { answerSourceOptions, answerText, noAnswerReason } from "./answer.ts";
+import { linearRefusal } from "./linear-regex.ts";
 import { normalizeText, referenceStrings, textNormalizationOptions } from "./normalize.ts";
 
 const FLAGS = /^[imsu]*$/;
@@ -24,6 +25,11 @@ const options = z
     /** extract mode: capture group number or name (default: 1 if the pattern has groups, else the whole match). */
     group: z.union([z.number().int().min(0), z.string().min(1)]).optional(),
     occurrence: z.enum(["first", "last"]).default("last"),
+    /**
+     * auto: any pattern (those the linear-time engine supports fall back to it on heavy
+     * backtracking); linear: refuse patterns without that bound, so no completion can stall scoring.
+     */
+    engine: z.enum(["auto", "linear"]).default("auto"),
     ...textNormalizationOptions,
     ...answerSourceOptions,
   })
@@ -32,6 +38,11 @@ const options = z
       new RegExp(o.pattern, o.flags);
     } catch (err) {
       ctx.addIssue({ code: "custom", path: ["pattern"], message: `a valid JavaScript regular expression (${(err as Error).message})` });
+      return;
+    }
+    const refusal = o.engine === "linear" ? linearRefusal(o.pattern, o.flags) : undefined;
+    if (refusal) {
+      ctx.addIssue({ code: "custom", path: ["pattern"], message: `a pattern with a linear-time fallback (engine: linear): no backreferences, lookaround, or i/u flags (${refusal})` });
     }
   });
 

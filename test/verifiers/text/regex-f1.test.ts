@@ -63,3 +63,19 @@ test("f1 reward: best over references, from_tag", async () => {
   assert.ok(Math.abs(r[0].reward! - 0.8) < 1e-12); // vs "barack hussein obama": P=1, R=2/3 -> 0.8; vs "obama": P=0.5,R=1 -> 2/3
   assert.equal(r[1].reward, 0);
 });
+
+test("regex: a hostile completion cannot make a simple pattern backtrack for minutes", { timeout: 30_000 }, async () => {
+  // On the backtracking engine this pattern takes quadratic time: minutes on 2 MB of "a".
+  const r = await runReward(regexReward, { pattern: "a+b" }, [{ completion: "a".repeat(2_000_000) }, { completion: "aab" }]);
+  assert.deepEqual(r.map((x) => x.reward), [0, 1]);
+  const count = await runReward(regexReward, { pattern: "(a+)+c", mode: "count" }, [{ completion: "a".repeat(5_000) + "b" }]);
+  assert.equal(count[0].reward, 0);
+});
+
+test("regex: engine linear refuses patterns that need backtracking, naming the option", () => {
+  const res = regexReward.options.safeParse({ pattern: "(\\w)\\1", engine: "linear" });
+  assert.equal(res.success, false);
+  assert.deepEqual(res.error!.issues[0].path, ["pattern"]);
+  assert.match(res.error!.issues[0].message, /linear-time fallback/);
+  assert.equal(regexReward.options.safeParse({ pattern: "#### (-?\\d+)", engine: "linear" }).success, true);
+});
