@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import Fastify, { type FastifyError, LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { OutputRecord, Sample } from "../core/types.ts";
-import { normalizeRecords } from "../spec/normalized.ts";
+import { normalizeRecords, normalizeSamples } from "../spec/normalized.ts";
 import { sampleMapper } from "../spec/record.ts";
 import type { Scorer } from "../spec/scorer.ts";
 import { bearerChecker } from "./auth.ts";
@@ -137,6 +137,8 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
     for (let i = 0, next = 0; i < samples.length; i++) {
       results[i] = notPrefix[i] ? { id: i, reward: null, status: "unscorable", reason: NOT_PREFIX_REASON } : scored[next++];
     }
+    // OpenRLHF computes its own advantages; the spec's shaping still defines the reward it gets.
+    if (scorer.spec.normalize?.shaping.length) normalizeSamples(scorer.spec, samples, results);
     metrics.results("/get_reward", results);
     const skipped = notPrefix.filter(Boolean).length;
     if (skipped > 0) request.log.warn({ queries: results.length, prompt_not_prefix: skipped }, "prompts that are not a prefix of their query were not scored");

@@ -40,7 +40,7 @@ export function openrlhfSamples(req: GetRewardRequest): { samples: Array<Sample 
 }
 
 /**
- * Build the response: a non-ok record gets `nullReward`. `extra_logs` holds per-query 0/1 status
+ * Build the response: the shaped reward where the spec shapes, else the reward; a non-ok record gets `nullReward`. `extra_logs` holds per-query 0/1 status
  * indicators (their mean is the fraction OpenRLHF logs) and each component's reward.
  */
 export function openrlhfResponse(records: OutputRecord[], notPrefix: boolean[], rewardNames: string[], nullReward: number): GetRewardResponse {
@@ -55,7 +55,8 @@ export function openrlhfResponse(records: OutputRecord[], notPrefix: boolean[], 
   const components = rewardNames.map((name) => (logs[`reward_${name}`] = new Array<number>(n)));
   for (let i = 0; i < n; i++) {
     const r = records[i];
-    rewards[i] = r.status === "ok" && r.reward !== null ? r.reward : nullReward;
+    const reward = r.shaped_reward !== undefined ? r.shaped_reward : r.reward;
+    rewards[i] = r.status === "ok" && reward !== null ? reward : nullReward;
     logs.status_ok[i] = r.status === "ok" ? 1 : 0;
     logs.status_unscorable[i] = r.status === "unscorable" ? 1 : 0;
     logs.status_error[i] = r.status === "error" ? 1 : 0;

@@ -27,23 +27,20 @@ export interface NormalizedStreamOptions extends Omit<StreamOptions, "onScored">
 
 /** Collect what normalization needs from raw input records and their output records. */
 export function createCollector(spec: Spec): { collector: NormalizeCollector; add(raw: unknown, record: OutputRecord): void } {
-  if (!spec.normalize) throw new TypeError("the spec has no normalize block");
-  const rules: ComponentRule[] = spec.rewards.map((r) => ({ name: r.name, weight: r.weight, onError: r.onError, onUnscorable: r.onUnscorable }));
-  const collector = new NormalizeCollector(spec.normalize, rules, spec.dir);
-  const toSample = sampleMapper(spec.fields);
-  return {
-    collector,
-    add(raw, record) {
-      const s = raw === undefined ? undefined : toSample(raw);
-      collector.add(typeof s === "string" ? undefined : (s as Sample | undefined), record);
-    },
-  };
+  const collector = newCollector(spec);
+  const toSample = rawToSample(spec);
+  return { collector, add: (raw, record) => collector.add(toSample(raw), record) };
 }
 
 /** Add the normalization fields to in-memory output records (the `score()` path). */
 export function normalizeRecords(spec: Spec, raws: readonly unknown[], records: OutputRecord[]): Normalized {
-  const { collector, add } = createCollector(spec);
-  for (let i = 0; i < records.length; i++) add(raws[i], records[i]);
+  return normalizeSamples(spec, raws.map(rawToSample(spec)), records);
+}
+
+/** As normalizeRecords, for samples already mapped from their input records (undefined: none). */
+export function normalizeSamples(spec: Spec, samples: ReadonlyArray<Sample | undefined>, records: OutputRecord[]): Normalized {
+  const collector = newCollector(spec);
+  for (let i = 0; i < records.length; i++) collector.add(samples[i], records[i]);
   const result = collector.finish();
   for (let i = 0; i < records.length; i++) {
     const rec = records[i];
@@ -53,6 +50,20 @@ export function normalizeRecords(spec: Spec, raws: readonly unknown[], records: 
     if (note !== undefined) rec.advantage_reason = note;
   }
   return result;
+}
+
+function newCollector(spec: Spec): NormalizeCollector {
+  if (!spec.normalize) throw new TypeError("the spec has no normalize block");
+  const rules: ComponentRule[] = spec.rewards.map((r) => ({ name: r.name, weight: r.weight, onError: r.onError, onUnscorable: r.onUnscorable }));
+  return new NormalizeCollector(spec.normalize, rules, spec.dir);
+}
+
+function rawToSample(spec: Spec): (raw: unknown) => Sample | undefined {
+  const toSample = sampleMapper(spec.fields);
+  return (raw) => {
+    const s = raw === undefined ? undefined : toSample(raw);
+    return typeof s === "string" ? undefined : (s as Sample | undefined);
+  };
 }
 
 /** Score a JSONL stream with a spec that normalizes: one output line per input line, in input order, each with `advantage`. */

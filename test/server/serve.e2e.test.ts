@@ -286,3 +286,22 @@ test("serve on a port in use says so in one line (exit 1), not with an 'unexpect
     busy.close();
   }
 });
+
+test("POST /get_reward returns the spec's shaped reward (OpenRLHF computes the advantages itself)", { timeout: 60_000 }, async () => {
+  const dir = writeFiles({
+    "spec.yaml": "rewards:\n  correct: {type: exact, from_tag: answer}\nnormalize:\n  type: grpo\n  shaping: [{type: scale, factor: 2, offset: -1}]\n",
+  });
+  const server = await startServe(["--spec", join(dir, "spec.yaml")]);
+  try {
+    const r = await postJson(`${server.url}/get_reward`, {
+      query: ["P<answer>4</answer>", "P<answer>5</answer>", "Q<answer>4</answer>"],
+      prompts: ["P", "P", "X"],
+      labels: ["4", "4", "4"],
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.rewards, [1, -1, 0]); // 2·1 − 1, 2·0 − 1, and null_reward for the prompt that is not a prefix
+    assert.deepEqual(r.json.extra_logs.reward_correct, [1, 0, 0]);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});
