@@ -93,7 +93,7 @@ export function createCombiner(spec: CombineSpec, components: readonly Component
         if (v !== SKIP && !isGate[i]) picked.push([v, weights[i]]);
       }
       if (picked.length === 0) {
-        if (spec.type === "gate" && gateIndex.length === n) return { reward: 1, status: "ok" };
+        if (spec.type === "gate" && gateIndex.length === n && values.some((v) => v !== SKIP)) return { reward: 1, status: "ok" };
         const worst = results.some((r) => r.status === "error") ? "error" : "unscorable";
         return { reward: null, status: worst, reason: `every component was skipped: ${results.map((r, i) => `${names[i]}: ${r.reason ?? r.status}`).join("; ")}` };
       }

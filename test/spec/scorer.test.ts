@@ -91,6 +91,13 @@ test("gate: a skipped gate is not checked", async () => {
   assert.deepEqual([out[0].reward, out[0].status], [2, "ok"]);
 });
 
+test("gate: when every reward is a gate and every gate is skipped, nothing passed: no reward of 1", async () => {
+  const out = await combine({ type: "gate", gates: ["a", "b"] }, [{ a: "error", b: "error" }, { a: 1, b: "error" }], { on_error: "skip" });
+  assert.deepEqual([out[0].reward, out[0].status], [null, "error"]);
+  assert.match(out[0].reason!, /every component was skipped/);
+  assert.deepEqual([out[1].reward, out[1].status], [1, "ok"]);
+});
+
 test("scorer: field renames (including dotted paths), meta pass-through, ids and bad records", async () => {
   const spec = parseSpec({ fields: { completion: "response", reference: "gold.answer", id: "uid" }, rewards: { m: { type: "exact" } } });
   const out = await score(spec, [
