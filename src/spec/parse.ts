@@ -32,7 +32,7 @@ export function loadSpec(path: string, options: Omit<ParseOptions, "file" | "dir
 
 /** Parse spec text (YAML, of which JSON is a subset) into a plain document. */
 export function parseSpecText(text: string, file?: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     throw new SpecError(file, doc.errors.map((e) => ({ path: "", message: `not valid YAML/JSON: ${e.message.split("\n")[0]}` })));
   }

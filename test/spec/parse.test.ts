@@ -77,3 +77,15 @@ test("loadSpec: YAML and JSON files; errors name the file", () => {
   assert.throws(() => loadSpec(`${dir}/dup.yaml`), /not valid YAML/);
   assert.throws(() => loadSpec(`${dir}/missing.yaml`), /cannot read the file/);
 });
+
+test("loadSpec: YAML anchors, aliases and << merge keys (shared reward settings)", () => {
+  const dir = writeFiles({
+    "merge.yaml": "rewards:\n  a: &base {type: exact, ignore_case: true}\n  b: {<<: *base, collapse_whitespace: false}\n  c: *base\n",
+  });
+  const spec = loadSpec(`${dir}/merge.yaml`);
+  assert.deepEqual(spec.rewards.map((r) => [r.name, r.type, (r.options as { ignore_case: boolean }).ignore_case, (r.options as { collapse_whitespace: boolean }).collapse_whitespace]), [
+    ["a", "exact", true, true],
+    ["b", "exact", true, false],
+    ["c", "exact", true, true],
+  ]);
+});
