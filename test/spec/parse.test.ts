@@ -89,3 +89,8 @@ test("loadSpec: YAML anchors, aliases and << merge keys (shared reward settings)
     ["c", "exact", true, true],
   ]);
 });
+
+test("spec: a non-finite number is reported as such, not as null", () => {
+  assert.deepEqual(specIssues({ rewards: { f: { type: "exact", weight: Number.NaN } } }), ["rewards.f.weight: expected number, found NaN"]);
+  assert.deepEqual(specIssues({ rewards: { f: { type: "exact", weight: Infinity } } }), ["rewards.f.weight: expected number, found Infinity"]);
+});
