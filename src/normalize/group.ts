@@ -88,7 +88,7 @@ export function groupAdvantages(rewards: Float64Array, groups: Int32Array, group
       continue;
     }
     if (g < 0) {
-      flags[i] = FLAG.noGroup | (r !== r ? FLAG.noReward : 0);
+      flags[i] = (method === "none" ? 0 : FLAG.noGroup) | (r !== r ? FLAG.noReward : 0);
       advantages[i] = NaN;
       continue;
     }

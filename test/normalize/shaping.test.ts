@@ -55,3 +55,9 @@ test("shaping steps in the spec run in order before normalization; a missing len
   assert.deepEqual(out.map((o) => o.advantage), [0.75, -1, null]);
   assert.match(out[2].advantage_reason!, /shaping needs its length/);
 });
+
+test("normalize none needs no group: a record missing a shaping input is not also said to lack a group key", async () => {
+  const spec = { rewards: { c: { type: "exact" } }, normalize: { type: "none", shaping: [{ type: "overlong", max: 10, buffer: 2, length: { field: "tokens" } }] } };
+  const out = await score(spec, [{ completion: "a", reference: "a" }]);
+  assert.equal(out[0].advantage_reason, "shaping needs its length (the length field is missing or not a number)");
+});
