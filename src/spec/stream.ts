@@ -105,12 +105,14 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
   const add = scorer.groupwise ? addGroupedLine : addLine;
 
   const decoder = new StringDecoder("utf8");
-  let pending = "";
+  // The start of an unfinished line, in pieces: rescanning or re-joining it for every chunk
+  // would make a line of many chunks cost quadratic time.
+  let pending: string[] = [];
   let atStart = true;
   try {
     for await (const chunk of input) {
       bytesRead += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-      let text = pending + (typeof chunk === "string" ? chunk : decoder.write(chunk));
+      let text = typeof chunk === "string" ? chunk : decoder.write(chunk);
       // A byte order mark (Windows editors write one) is not part of the first record.
       if (atStart && text !== "") {
         atStart = false;
@@ -118,17 +120,23 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
       }
       let start = 0;
       for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
-        await add(text.slice(start, nl));
+        const piece = text.slice(start, nl);
+        if (pending.length > 0) {
+          pending.push(piece);
+          await add(pending.join(""));
+          pending = [];
+        } else await add(piece);
         start = nl + 1;
       }
-      pending = text.slice(start);
+      if (start < text.length) pending.push(text.slice(start));
     }
-    pending += decoder.end();
+    pending.push(decoder.end());
   } catch (err) {
     if (err instanceof StreamIoError) throw err;
     throw new StreamIoError(`cannot read the input: ${errorMessage(err)}`);
   }
-  if (pending !== "") await add(pending);
+  const last = pending.join("");
+  if (last !== "") await add(last);
   await dispatch();
   while (inFlight.length > 0) await flushOne();
   const wallSeconds = (performance.now() - started) / 1000;
