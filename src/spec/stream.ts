@@ -183,7 +183,12 @@ async function scoreLines(scorer: Scorer, lines: string[], firstLine: number): P
     }
   }
   const scored = await scorer.scoreRecords(raws);
-  for (let k = 0; k < where.length; k++) out[where[k]] = scored[k];
+  for (let k = 0; k < where.length; k++) {
+    const rec = scored[k];
+    // A record no reward could look at (no components: not an object, no completion) names its line, as a line that is not JSON does.
+    if (rec.components === undefined && rec.reason !== undefined) rec.reason = `line ${firstLine + where[k]}: ${rec.reason}`;
+    out[where[k]] = rec;
+  }
   return { inputs, records: out };
 }
 

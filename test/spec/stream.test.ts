@@ -27,6 +27,17 @@ test("stream: one output line per input line, in order, bad lines included", asy
   assert.deepEqual(summary.reward, { mean: 2 / 3, min: 0, max: 1 });
 });
 
+test("stream: a record that is JSON but not usable names its line too", async () => {
+  const input = ['{"id":1,"completion":"4","reference":"4"}', "[1]", '{"id":"x","reference":"4"}', '{"completion":5}'].join("\n");
+  const { records } = await run(input);
+  assert.deepEqual(records.map((r) => [r.id, r.reason]), [
+    [1, undefined],
+    [null, "line 2: a record must be a JSON object, found a list"],
+    ["x", 'line 3: missing the completion (field "completion")'],
+    [null, 'line 4: the completion (field "completion") must be a string or a list of chat messages, found number'],
+  ]);
+});
+
 test("stream: lines split across chunks, CRLF endings, a last line without newline, multi-byte characters", async () => {
   const text = '{"id":"é","completion":"ü","reference":"ü"}\r\n{"id":2,"completion":"x","reference":"x"}';
   const bytes = Buffer.from(text);
