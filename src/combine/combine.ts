@@ -44,7 +44,7 @@ export function createCombiner(spec: CombineSpec, components: readonly Component
   const weights = components.map((c) => c.weight);
   const aggregate = spec.type === "gate" ? spec.then : spec.type === "formula" || spec.type === "ensemble" ? undefined : spec.type;
   const gateIndex = spec.type === "gate" ? Object.entries(spec.gates).map(([n, t]) => [names.indexOf(n), t] as const) : [];
-  const isGate = names.map((n) => spec.type === "gate" && n in spec.gates);
+  const isGate = names.map((n) => spec.type === "gate" && Object.hasOwn(spec.gates, n));
   const formula = spec.type === "formula" ? compileFormula(spec.formula, names) : undefined;
   const floor = spec.type === "gate" ? spec.floor : 0;
   const n = components.length;

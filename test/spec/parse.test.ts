@@ -94,3 +94,10 @@ test("spec: a non-finite number is reported as such, not as null", () => {
   assert.deepEqual(specIssues({ rewards: { f: { type: "exact", weight: Number.NaN } } }), ["rewards.f.weight: expected number, found NaN"]);
   assert.deepEqual(specIssues({ rewards: { f: { type: "exact", weight: Infinity } } }), ["rewards.f.weight: expected number, found Infinity"]);
 });
+
+test("spec: combine names inherited by plain objects are refused, not crashes or silently dropped gates", () => {
+  const rewards = { correct: { type: "exact" }, format: { type: "tags" } };
+  assert.match(specIssues({ rewards, combine: { type: "constructor" } })[0], /^combine.type: expected one of weighted_sum, .*found "constructor"/);
+  assert.match(specIssues({ rewards, combine: { type: "toString", x: 1 } }).join("\n"), /combine.type: expected one of/);
+  assert.deepEqual(specIssues({ rewards, combine: { type: "gate", gates: ["__proto__"] } }), ['combine.gates: expected names of rewards in this spec (correct, format), found "__proto__"']);
+});

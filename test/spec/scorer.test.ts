@@ -98,6 +98,12 @@ test("gate: when every reward is a gate and every gate is skipped, nothing passe
   assert.deepEqual([out[1].reward, out[1].status], [1, "ok"]);
 });
 
+test("gate: a reward named like an Object.prototype property is not taken for a gate", async () => {
+  const spec = parseSpec({ rewards: { constructor: { type: "exact" }, format: { type: "tags", tags: ["answer"] } }, combine: { type: "gate", gates: ["format"] } });
+  const out = await score(spec, [{ completion: "<answer>4</answer>", reference: "<answer>4</answer>" }]);
+  assert.deepEqual([out[0].reward, out[0].status], [1, "ok"]);
+});
+
 test("scorer: field renames (including dotted paths), meta pass-through, ids and bad records", async () => {
   const spec = parseSpec({ fields: { completion: "response", reference: "gold.answer", id: "uid" }, rewards: { m: { type: "exact" } } });
   const out = await score(spec, [
