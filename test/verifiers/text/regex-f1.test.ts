@@ -83,3 +83,11 @@ test("regex: engine linear refuses patterns that need backtracking, naming the o
   assert.match(res.error!.issues[0].message, /linear-time fallback/);
   assert.equal(regexReward.options.safeParse({ pattern: "#### (-?\\d+)", engine: "linear" }).success, true);
 });
+
+test("regex: an extract group the pattern does not have is a spec error naming the option", () => {
+  const issues = (o: Record<string, unknown>) => regexReward.options.safeParse(o).error?.issues.map((i) => [i.path.join("."), i.message]);
+  assert.deepEqual(issues({ pattern: "answer: (\\d+)", mode: "extract", group: 2 }), [["group", "a group of the pattern (the pattern has 1 group)"]]);
+  assert.deepEqual(issues({ pattern: "(?<ans>\\d+)", mode: "extract", group: "answer" }), [["group", "a group of the pattern (the pattern has 1 group (named ans))"]]);
+  assert.equal(issues({ pattern: "(?<ans>\\d+)", mode: "extract", group: "ans" }), undefined);
+  assert.equal(issues({ pattern: "\\d+", mode: "extract", group: 0 }), undefined);
+});
