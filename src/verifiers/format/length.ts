@@ -43,6 +43,9 @@ const options = z
     if (o.form === "range" && o.min === undefined && o.max === undefined) {
       ctx.addIssue({ code: "custom", path: ["max"], message: "min and/or max (form range)" });
     }
+    if (o.form === "range" && o.min !== undefined && o.max !== undefined && o.min > o.max) {
+      ctx.addIssue({ code: "custom", path: ["max"], message: `a number >= min (${o.min}): no length would be inside the range` });
+    }
     if (o.unit === "field" && !o.field) ctx.addIssue({ code: "custom", path: ["field"], message: "the name of the length field (unit: field)" });
   });
 

@@ -88,3 +88,9 @@ test("tags: strict forbids text outside; partial scores the share of checks", as
   const partial = await runReward(tagsReward, { score: "partial" }, [{ completion: "<think>x</think>" }]);
   assert.equal(partial[0].reward, 5 / 7);
 });
+
+test("length: a range with min above max is a spec error, not 'outside' for every record", () => {
+  const r = lengthRewardType.options.safeParse({ form: "range", min: 10, max: 5 });
+  assert.deepEqual(r.error?.issues.map((i) => [i.path.join("."), i.message]), [["max", "a number >= min (10): no length would be inside the range"]]);
+  assert.equal(lengthRewardType.options.safeParse({ form: "range", min: 5, max: 5 }).success, true);
+});
