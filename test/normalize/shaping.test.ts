@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { score } from "../../src/index.ts";
+import { normalizeSchema } from "../../src/normalize/spec.ts";
 import { clip, COSINE_DEFAULTS, correctLengthBias, cosineLengthReward, isotonicFit, overlongPenalty, preferenceAsReward } from "../../src/normalize/shaping.ts";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a} != ${b}`);
@@ -60,4 +61,15 @@ test("normalize none needs no group: a record missing a shaping input is not als
   const spec = { rewards: { c: { type: "exact" } }, normalize: { type: "none", shaping: [{ type: "overlong", max: 10, buffer: 2, length: { field: "tokens" } }] } };
   const out = await score(spec, [{ completion: "a", reference: "a" }]);
   assert.equal(out[0].advantage_reason, "shaping needs its length (the length field is missing or not a number)");
+});
+
+test("shaping bounds that turn every reward into one constant are spec errors", () => {
+  const issues = (step: Record<string, unknown>) => {
+    const r = normalizeSchema.safeParse({ type: "grpo", shaping: [{ type: "scale", factor: 2 }, step] });
+    return r.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  };
+  assert.deepEqual(issues({ type: "clip", min: 1, max: 0 }), ["shaping.1.max: a number >= min (1)"]);
+  assert.deepEqual(issues({ type: "overlong", max: 10, buffer: 20 }), ["shaping.1.buffer: a number <= max (10)"]);
+  assert.equal(issues({ type: "clip", min: 0, max: 0 }), undefined);
+  assert.equal(issues({ type: "overlong", max: 10, buffer: 10 }), undefined);
 });
