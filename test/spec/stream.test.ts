@@ -46,6 +46,24 @@ test("stream: lines split across chunks, CRLF endings, a last line without newli
   assert.deepEqual(records.map((r) => [r.id, r.reward]), [["é", 1], [2, 1]]);
 });
 
+test("stream: a line with bytes that are not UTF-8 is an error naming the line, not silently altered text", async () => {
+  const lines = [
+    Buffer.from('{"id":1,"completion":"caf\xe9","reference":"caf\xe8"}', "latin1"), // Latin-1: both would decode to "caf\uFFFD" and match
+    Buffer.from('{"id":2,"completion":"\u00e9\ufffd","reference":"\u00e9\ufffd"}'), // real U+FFFD and é in UTF-8 are fine
+    Buffer.from('{"id":3,"completion":"x","reference":"x"}'),
+    Buffer.from([0xe2, 0x82]), // a character cut off at the end of the input
+  ];
+  const bytes = Buffer.concat(lines.flatMap((l) => [l, Buffer.from("\n")])).subarray(0, -1);
+  for (const size of [1, 2, 3, 7, bytes.length]) {
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+    const { records } = await run(chunks as unknown as string[], { batchSize: 2 });
+    assert.deepEqual(records.map((r) => [r.id, r.status, r.reward]), [[null, "error", null], [2, "ok", 1], [3, "ok", 1], [null, "error", null]], `chunks of ${size}`);
+    assert.equal(records[0].reason, "line 1: not valid UTF-8 (is the file in another encoding?)");
+    assert.equal(records[3].reason, "line 4: not valid UTF-8 (is the file in another encoding?)");
+  }
+});
+
 test("stream: order is kept when later batches finish first", async () => {
   const registry = builtinRegistry().register({
     type: "slow_first",
