@@ -189,6 +189,7 @@ export class NormalizeCollector {
           groupSize: groups[i] >= 0 ? total[groups[i]] : undefined,
           expectedGroupSize: spec.group_size,
           zeroVariance: spec.zero_variance,
+          groupBy: spec.group_by,
         });
         return shapeNote && flagNote ? `${shapeNote}; ${flagNote}` : (shapeNote ?? flagNote);
       },

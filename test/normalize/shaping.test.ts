@@ -73,3 +73,11 @@ test("shaping bounds that turn every reward into one constant are spec errors", 
   assert.equal(issues({ type: "clip", min: 0, max: 0 }), undefined);
   assert.equal(issues({ type: "overlong", max: 10, buffer: 10 }), undefined);
 });
+
+test("group_by prompt or group: a record without that key is told which key it lacks", async () => {
+  const rewards = { c: { type: "exact" } };
+  const byPrompt = await score({ rewards, normalize: { type: "grpo", group_by: "prompt" } }, [{ group: "g", completion: "a", reference: "a" }]);
+  assert.equal(byPrompt[0].advantage_reason, "no group key: the record has no prompt (group_by: prompt)");
+  const byGroup = await score({ rewards, normalize: { type: "grpo", group_by: "group" } }, [{ prompt: "p", completion: "a", reference: "a" }]);
+  assert.equal(byGroup[0].advantage_reason, "no group key: the record has no group (group_by: group)");
+});
