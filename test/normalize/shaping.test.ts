@@ -59,8 +59,9 @@ test("shaping steps in the spec run in order before normalization; a missing len
 
 test("normalize none needs no group: a record missing a shaping input is not also said to lack a group key", async () => {
   const spec = { rewards: { c: { type: "exact" } }, normalize: { type: "none", shaping: [{ type: "overlong", max: 10, buffer: 2, length: { field: "tokens" } }] } };
-  const out = await score(spec, [{ completion: "a", reference: "a" }]);
-  assert.equal(out[0].advantage_reason, "shaping needs its length (the length field is missing or not a number)");
+  const out = await score(spec, [{ completion: "a", reference: "a" }, { completion: "a", reference: "a", tokens: -4 }]);
+  assert.equal(out[0].advantage_reason, "shaping needs its length (the length field is missing or not a number >= 0)");
+  assert.deepEqual([out[1].shaped_reward, out[1].advantage_reason], [null, "shaping needs its length (the length field is missing or not a number >= 0)"]);
 });
 
 test("shaping bounds that turn every reward into one constant are spec errors", () => {

@@ -102,6 +102,7 @@ export const lengthRewardType: RewardType<typeof options> = {
       if (o.unit === "field") {
         const v = s.meta?.[o.field!];
         if (typeof v !== "number" || !Number.isFinite(v)) return unscorable(`field "${o.field}" must hold a number`);
+        if (v < 0) return unscorable(`field "${o.field}" must hold a length (a number >= 0), found ${v}`);
         length = v;
       } else {
         const text = completionText(s.completion);

@@ -53,10 +53,12 @@ test("length: chars, words and a token-count field", async () => {
     { completion: "", meta: { response_length: 130 } },
     { completion: "", meta: { response_length: 95 } },
     { completion: "" },
+    { completion: "", meta: { response_length: -5 } },
   ]);
   assert.equal(field[0].reward, 0.5); // |130-100| - 10 = 20 -> 1 - 20/40
   assert.equal(field[1].reward, 1);
   assert.equal(field[2].status, "unscorable");
+  assert.deepEqual([field[3].status, field[3].reason], ["unscorable", 'field "response_length" must hold a length (a number >= 0), found -5']);
 });
 
 test("length: each form names the options it needs", () => {
