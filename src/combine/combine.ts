@@ -44,7 +44,7 @@ export function createCombiner(spec: CombineSpec, components: readonly Component
   const weights = components.map((c) => c.weight);
   const aggregate = spec.type === "gate" ? spec.then : spec.type === "formula" || spec.type === "ensemble" ? undefined : spec.type;
   const gateIndex = spec.type === "gate" ? Object.entries(spec.gates).map(([n, t]) => [names.indexOf(n), t] as const) : [];
-  const isGate = names.map((n) => spec.type === "gate" && n in spec.gates);
+  const isGate = names.map((n) => spec.type === "gate" && Object.hasOwn(spec.gates, n));
   const formula = spec.type === "formula" ? compileFormula(spec.formula, names) : undefined;
   const floor = spec.type === "gate" ? spec.floor : 0;
   const n = components.length;
@@ -93,7 +93,7 @@ export function createCombiner(spec: CombineSpec, components: readonly Component
         if (v !== SKIP && !isGate[i]) picked.push([v, weights[i]]);
       }
       if (picked.length === 0) {
-        if (spec.type === "gate" && gateIndex.length === n) return { reward: 1, status: "ok" };
+        if (spec.type === "gate" && gateIndex.length === n && values.some((v) => v !== SKIP)) return { reward: 1, status: "ok" };
         const worst = results.some((r) => r.status === "error") ? "error" : "unscorable";
         return { reward: null, status: worst, reason: `every component was skipped: ${results.map((r, i) => `${names[i]}: ${r.reason ?? r.status}`).join("; ")}` };
       }

@@ -214,7 +214,7 @@ export function compileFormula(src: string, known: readonly string[]): CompiledF
         const name = t.value;
         return (v) => v[name];
       }
-      if (t.value in CONSTANTS) {
+      if (Object.hasOwn(CONSTANTS, t.value)) {
         const value = CONSTANTS[t.value];
         return () => value;
       }
@@ -225,7 +225,7 @@ export function compileFormula(src: string, known: readonly string[]): CompiledF
     throw new FormulaError(`unexpected "${t.value}"`, t.pos);
   };
   const call = (name: string, pos: number): Node => {
-    const f = FUNCTIONS[name];
+    const f = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
     if (!f) throw new FormulaError(`unknown function "${name}" (known: ${Object.keys(FUNCTIONS).join(", ")})`, pos);
     expect("(");
     const args: Node[] = [];

@@ -189,6 +189,7 @@ export class NormalizeCollector {
           groupSize: groups[i] >= 0 ? total[groups[i]] : undefined,
           expectedGroupSize: spec.group_size,
           zeroVariance: spec.zero_variance,
+          groupBy: spec.group_by,
         });
         return shapeNote && flagNote ? `${shapeNote}; ${flagNote}` : (shapeNote ?? flagNote);
       },
@@ -198,7 +199,7 @@ export class NormalizeCollector {
 
   private missingNote(bits: number): string {
     const what: string[] = [];
-    if (bits & MISSING_LENGTH) what.push("its length (the length field is missing or not a number)");
+    if (bits & MISSING_LENGTH) what.push("its length (the length field is missing or not a number >= 0)");
     if (bits & MISSING_REFERENCE) what.push(`its reference reward (field "${this.needsReference}" is missing or not a number)`);
     return `shaping needs ${what.join(" and ")}`;
   }
@@ -293,7 +294,7 @@ function markMissing(values: Float64Array, inputs: Float64Array, missing: Uint8A
 function lengthOf(sample: Sample, source: LengthSource): number {
   if (typeof source !== "string") {
     const v = sample.meta?.[source.field];
-    return typeof v === "number" && Number.isFinite(v) ? v : NaN;
+    return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : NaN;
   }
   const text = completionText(sample.completion);
   return source === "chars" ? countCodePoints(text) : countWords(text);

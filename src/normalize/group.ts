@@ -88,7 +88,7 @@ export function groupAdvantages(rewards: Float64Array, groups: Int32Array, group
       continue;
     }
     if (g < 0) {
-      flags[i] = FLAG.noGroup | (r !== r ? FLAG.noReward : 0);
+      flags[i] = (method === "none" ? 0 : FLAG.noGroup) | (r !== r ? FLAG.noReward : 0);
       advantages[i] = NaN;
       continue;
     }
@@ -322,11 +322,14 @@ function markSizeMismatch(groups: Int32Array, total: Int32Array, expected: numbe
  * Why a record's advantage is missing or worth a look, from its flags; undefined when there is
  * nothing to say. Zero-variance groups are mentioned unless the rule is keep.
  */
-export function advantageNote(flags: number, context: { groupSize?: number; expectedGroupSize?: number; zeroVariance?: ZeroVarianceRule } = {}): string | undefined {
-  const { groupSize, expectedGroupSize: expected, zeroVariance = "flag" } = context;
+export function advantageNote(
+  flags: number,
+  context: { groupSize?: number; expectedGroupSize?: number; zeroVariance?: ZeroVarianceRule; groupBy?: "auto" | "group" | "prompt" } = {},
+): string | undefined {
+  const { groupSize, expectedGroupSize: expected, zeroVariance = "flag", groupBy = "auto" } = context;
   const notes: string[] = [];
   if (flags & FLAG.noReward) notes.push("no reward: excluded from its group's statistics");
-  else if (flags & FLAG.noGroup) notes.push("no group key: the record has no group and no prompt");
+  else if (flags & FLAG.noGroup) notes.push(`no group key: the record has ${groupBy === "auto" ? "no group and no prompt" : `no ${groupBy} (group_by: ${groupBy})`}`);
   if (flags & FLAG.singletonNull) notes.push("the only usable reward of its group: no baseline to compare with");
   if (flags & FLAG.overflow) notes.push("rewards too large for floating point (overflow in the group statistics): no advantage");
   if (flags & FLAG.dropped) notes.push("zero-variance group dropped: all usable rewards are equal");

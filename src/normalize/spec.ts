@@ -56,6 +56,13 @@ export const normalizeSchema = z
       const have = presetsFor(o.type);
       ctx.addIssue({ code: "custom", path: ["preset"], message: have.length > 0 ? `one of ${have.join(", ")} (the trainers that implement ${o.type})` : `no preset (no trainer preset exists for ${o.type})` });
     }
+    o.shaping.forEach((step, i) => {
+      // Bounds that make every shaped reward the same constant leave no signal to normalize.
+      if (step.type === "clip" && step.min !== undefined && step.max !== undefined && step.min > step.max) {
+        ctx.addIssue({ code: "custom", path: ["shaping", i, "max"], message: `a number >= min (${step.min})` });
+      }
+      if (step.type === "overlong" && step.buffer > step.max) ctx.addIssue({ code: "custom", path: ["shaping", i, "buffer"], message: `a number <= max (${step.max})` });
+    });
     if (o.multi_reward === "normalize_then_sum" && o.shaping.length > 0) {
       ctx.addIssue({ code: "custom", path: ["shaping"], message: "no shaping with multi_reward normalize_then_sum (shaping applies to the combined reward)" });
     }

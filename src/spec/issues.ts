@@ -63,6 +63,7 @@ export function preview(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return `a list (${value.length} items)`;
   if (typeof value === "object") return "an object";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value); // JSON.stringify would say null
   const s = JSON.stringify(value);
   return s.length > 60 ? `${s.slice(0, 57)}..."` : s;
 }

@@ -32,7 +32,7 @@ export function loadSpec(path: string, options: Omit<ParseOptions, "file" | "dir
 
 /** Parse spec text (YAML, of which JSON is a subset) into a plain document. */
 export function parseSpecText(text: string, file?: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     throw new SpecError(file, doc.errors.map((e) => ({ path: "", message: `not valid YAML/JSON: ${e.message.split("\n")[0]}` })));
   }
@@ -128,7 +128,8 @@ function parseCombine(raw: unknown, names: string[], issues: SpecIssue[]): Combi
   const obj = raw as Record<string, unknown>;
   const type = obj.type ?? ("formula" in obj ? "formula" : undefined);
   const allowed: Record<string, string[]> = { gate: ["type", "gates", "floor", "then"], formula: ["type", "formula"], ensemble: ["type", "method", "lambda", "alpha"] };
-  const unknownKeys = Object.keys(obj).filter((k) => !(allowed[String(type)] ?? ["type"]).includes(k));
+  const own = typeof type === "string" && Object.hasOwn(allowed, type) ? allowed[type] : ["type"];
+  const unknownKeys = Object.keys(obj).filter((k) => !own.includes(k));
   for (const k of unknownKeys) issues.push({ path: `combine.${k}`, message: "unknown option (not allowed here)" });
   if (typeof type !== "string" || !COMBINE_TYPES.includes(type)) {
     issues.push({ path: "combine.type", message: `expected one of ${COMBINE_TYPES.join(", ")}, found ${preview(type)}` });
@@ -153,15 +154,17 @@ function parseCombine(raw: unknown, names: string[], issues: SpecIssue[]): Combi
   // gate
   const before = issues.length;
   const gates = obj.gates;
-  const parsedGates: Record<string, number> = {};
-  if (typeof gates === "string") parsedGates[gates] = 1;
-  else if (Array.isArray(gates)) for (const g of gates) parsedGates[String(g)] = 1;
+  // Entries, not assignments: a gate named "__proto__" must stay a (refused) name, not set a prototype.
+  const gateEntries: Array<[string, number]> = [];
+  if (typeof gates === "string") gateEntries.push([gates, 1]);
+  else if (Array.isArray(gates)) for (const g of gates) gateEntries.push([String(g), 1]);
   else if (gates && typeof gates === "object") {
     for (const [g, t] of Object.entries(gates)) {
       if (typeof t !== "number" || !Number.isFinite(t)) issues.push({ path: `combine.gates.${g}`, message: `expected a threshold number, found ${preview(t)}` });
-      else parsedGates[g] = t;
+      else gateEntries.push([g, t]);
     }
   } else issues.push({ path: "combine.gates", message: `expected the gate reward names (a list, or a mapping name: threshold), found ${preview(gates)}` });
+  const parsedGates: Record<string, number> = Object.fromEntries(gateEntries);
   for (const g of Object.keys(parsedGates)) {
     if (!names.includes(g)) issues.push({ path: "combine.gates", message: `expected names of rewards in this spec (${names.join(", ")}), found ${preview(g)}` });
   }

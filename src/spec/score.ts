@@ -9,7 +9,8 @@ import type { Spec } from "./spec.ts";
 export type SpecSource = string | Spec | Record<string, unknown>;
 
 function isSpec(s: SpecSource): s is Spec {
-  return typeof s === "object" && Array.isArray((s as Spec).rewards) && typeof (s as Spec).combine === "object";
+  // `dir` is set on every compiled Spec and is no key of a spec document.
+  return typeof s === "object" && Array.isArray((s as Spec).rewards) && typeof (s as Spec).combine === "object" && typeof (s as Spec).dir === "string";
 }
 
 export function resolveSpec(source: SpecSource, registry?: RewardRegistry): Spec {

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
+import { isUtf8 } from "node:buffer";
 import { errorMessage } from "../core/errors.ts";
 import type { OutputRecord } from "../core/types.ts";
 import type { NormalizeSummary } from "../normalize/batch.ts";
@@ -57,7 +57,8 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
   const inFlight: Array<Promise<ScoredBatch>> = [];
   let bytesRead = 0;
   let lineNo = 0;
-  let batch: string[] = [];
+  /** Lines of the next batch; null for a line that is not valid UTF-8. */
+  let batch: Array<string | null> = [];
   let batchStart = 1;
   let outputError = undefined as Error | undefined;
   output.on("error", (err) => (outputError ??= err));
@@ -85,17 +86,17 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
     batchStart = lineNo + 1;
     if (inFlight.length >= concurrency) await flushOne();
   };
-  const addLine = async (line: string) => {
+  const addLine = async (line: string | null) => {
     lineNo++;
-    batch.push(line.endsWith("\r") ? line.slice(0, -1) : line);
+    batch.push(line !== null && line.endsWith("\r") ? line.slice(0, -1) : line);
     if (batch.length >= batchSize) await dispatch();
   };
   // Groupwise rewards (pairwise judges) compare the records of a group, so a full batch is cut
   // only where the group changes: a group on adjacent lines is never split (up to MAX_GROUP_LINES).
   let lastGroup: string | undefined;
-  const addGroupedLine = async (line: string) => {
-    const text = line.endsWith("\r") ? line.slice(0, -1) : line;
-    const group = scorer.groupKey(parseOrUndefined(text));
+  const addGroupedLine = async (line: string | null) => {
+    const text = line !== null && line.endsWith("\r") ? line.slice(0, -1) : line;
+    const group = text === null ? undefined : scorer.groupKey(parseOrUndefined(text));
     const sameGroup = group !== undefined && group === lastGroup;
     if (batch.length >= batchSize && !(sameGroup && batch.length < batchSize + MAX_GROUP_LINES)) await dispatch();
     lastGroup = group;
@@ -104,31 +105,60 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
   };
   const add = scorer.groupwise ? addGroupedLine : addLine;
 
-  const decoder = new StringDecoder("utf8");
-  let pending = "";
+  // The start of an unfinished line, in pieces: rescanning or re-joining it for every chunk
+  // would make a line of many chunks cost quadratic time.
+  let pending: string[] = [];
+  // Decoding replaces bytes that are not UTF-8 with U+FFFD, silently changing the record (and
+  // making different Latin-1 words equal): such a line is refused instead.
+  let pendingInvalid = false;
+  let carry: Buffer | undefined; // the start of a character cut off at the end of the last chunk
   let atStart = true;
   try {
     for await (const chunk of input) {
       bytesRead += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-      let text = pending + (typeof chunk === "string" ? chunk : decoder.write(chunk));
+      let text: string;
+      let invalid: boolean[] | undefined; // per piece of this chunk between newlines
+      if (typeof chunk === "string") text = chunk;
+      else {
+        const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+        const end = completeCharsEnd(data);
+        carry = end < data.length ? Buffer.from(data.subarray(end)) : undefined;
+        const whole = data.subarray(0, end);
+        text = whole.toString("utf8");
+        if (!isUtf8(whole)) invalid = invalidPieces(whole);
+      }
       // A byte order mark (Windows editors write one) is not part of the first record.
       if (atStart && text !== "") {
         atStart = false;
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       }
       let start = 0;
+      let k = 0;
       for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
-        await add(text.slice(start, nl));
+        const piece = text.slice(start, nl);
+        if (pendingInvalid || invalid?.[k]) await add(null);
+        else if (pending.length > 0) {
+          pending.push(piece);
+          await add(pending.join(""));
+        } else await add(piece);
+        pending = [];
+        pendingInvalid = false;
         start = nl + 1;
+        k++;
       }
-      pending = text.slice(start);
+      if (start < text.length) pending.push(text.slice(start));
+      if (invalid?.[k]) pendingInvalid = true;
     }
-    pending += decoder.end();
   } catch (err) {
     if (err instanceof StreamIoError) throw err;
     throw new StreamIoError(`cannot read the input: ${errorMessage(err)}`);
   }
-  if (pending !== "") await add(pending);
+  if (carry) await add(null); // the input ends inside a character
+  else {
+    const last = pending.join("");
+    if (pendingInvalid) await add(null);
+    else if (last !== "") await add(last);
+  }
   await dispatch();
   while (inFlight.length > 0) await flushOne();
   const wallSeconds = (performance.now() - started) / 1000;
@@ -146,6 +176,29 @@ interface ScoredBatch {
 /** The most lines a batch grows past its size to keep one group together. */
 const MAX_GROUP_LINES = 100_000;
 
+/** Where the last complete UTF-8 character of `data` ends (a cut-off one continues in the next chunk). */
+function completeCharsEnd(data: Buffer): number {
+  for (let i = data.length - 1; i >= 0 && i >= data.length - 3; i--) {
+    const b = data[i];
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte
+    const size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return i + size > data.length ? i : data.length;
+  }
+  return data.length;
+}
+
+/** For each newline-separated piece of `data`: whether it holds bytes that are not UTF-8. */
+function invalidPieces(data: Buffer): boolean[] {
+  const out: boolean[] = [];
+  let start = 0;
+  for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) {
+    out.push(!isUtf8(data.subarray(start, nl)));
+    start = nl + 1;
+  }
+  out.push(!isUtf8(data.subarray(start)));
+  return out;
+}
+
 function parseOrUndefined(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -154,13 +207,17 @@ function parseOrUndefined(text: string): unknown {
   }
 }
 
-async function scoreLines(scorer: Scorer, lines: string[], firstLine: number): Promise<ScoredBatch> {
+async function scoreLines(scorer: Scorer, lines: Array<string | null>, firstLine: number): Promise<ScoredBatch> {
   const out = new Array<OutputRecord>(lines.length);
   const inputs = new Array<unknown>(lines.length);
   const raws: unknown[] = [];
   const where: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
+    if (line === null) {
+      out[i] = errorRecord(null, `line ${firstLine + i}: not valid UTF-8 (is the file in another encoding?)`);
+      continue;
+    }
     if (line.trim() === "") {
       out[i] = errorRecord(null, `line ${firstLine + i}: empty line`);
       continue;
@@ -175,7 +232,12 @@ async function scoreLines(scorer: Scorer, lines: string[], firstLine: number): P
     }
   }
   const scored = await scorer.scoreRecords(raws);
-  for (let k = 0; k < where.length; k++) out[where[k]] = scored[k];
+  for (let k = 0; k < where.length; k++) {
+    const rec = scored[k];
+    // A record no reward could look at (no components: not an object, no completion) names its line, as a line that is not JSON does.
+    if (rec.components === undefined && rec.reason !== undefined) rec.reason = `line ${firstLine + where[k]}: ${rec.reason}`;
+    out[where[k]] = rec;
+  }
   return { inputs, records: out };
 }
 

@@ -60,6 +60,9 @@ test("cli score: usage errors exit 2; a missing input file exits 1", async () =>
   const missing = await runCli(["score", "--spec", join(dir, "s.yaml"), join(dir, "nope.jsonl")]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /cannot read the input .*nope\.jsonl/);
+  const directory = await runCli(["score", "--spec", join(dir, "s.yaml"), dir]);
+  assert.equal(directory.code, 1);
+  assert.match(directory.stderr, new RegExp(`cannot read the input ${dir}: it is a directory`));
   const unwritable = await runCli(["score", "--spec", join(dir, "s.yaml"), "-", "--out", join(dir, "no/such/dir/out.jsonl")], { input: "" });
   assert.equal(unwritable.code, 1);
 });

@@ -45,3 +45,10 @@ test("formula: errors name the problem and its position, and nothing is eval'd",
   assert.throws(() => compileFormula("a; b", ["a", "b"]), /unexpected character ";"/);
   assert.throws(() => compileFormula("(".repeat(500) + "1" + ")".repeat(500), []), /nested too deeply/);
 });
+
+test("formula: names inherited by plain objects are neither constants nor functions", () => {
+  assert.throws(() => compileFormula("a + constructor", ["a"]), /unknown name "constructor"/);
+  assert.throws(() => compileFormula("__proto__", []), /unknown name "__proto__"/);
+  assert.throws(() => compileFormula("toString(1)", []), /unknown function "toString"/);
+  assert.throws(() => compileFormula("hasOwnProperty(1)", []), FormulaError);
+});

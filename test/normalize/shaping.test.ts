@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { score } from "../../src/index.ts";
+import { normalizeSchema } from "../../src/normalize/spec.ts";
 import { clip, COSINE_DEFAULTS, correctLengthBias, cosineLengthReward, isotonicFit, overlongPenalty, preferenceAsReward } from "../../src/normalize/shaping.ts";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a} != ${b}`);
@@ -54,4 +55,30 @@ test("shaping steps in the spec run in order before normalization; a missing len
   assert.deepEqual(out.map((o) => o.shaped_reward), [0.75, -1, null]);
   assert.deepEqual(out.map((o) => o.advantage), [0.75, -1, null]);
   assert.match(out[2].advantage_reason!, /shaping needs its length/);
+});
+
+test("normalize none needs no group: a record missing a shaping input is not also said to lack a group key", async () => {
+  const spec = { rewards: { c: { type: "exact" } }, normalize: { type: "none", shaping: [{ type: "overlong", max: 10, buffer: 2, length: { field: "tokens" } }] } };
+  const out = await score(spec, [{ completion: "a", reference: "a" }, { completion: "a", reference: "a", tokens: -4 }]);
+  assert.equal(out[0].advantage_reason, "shaping needs its length (the length field is missing or not a number >= 0)");
+  assert.deepEqual([out[1].shaped_reward, out[1].advantage_reason], [null, "shaping needs its length (the length field is missing or not a number >= 0)"]);
+});
+
+test("shaping bounds that turn every reward into one constant are spec errors", () => {
+  const issues = (step: Record<string, unknown>) => {
+    const r = normalizeSchema.safeParse({ type: "grpo", shaping: [{ type: "scale", factor: 2 }, step] });
+    return r.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  };
+  assert.deepEqual(issues({ type: "clip", min: 1, max: 0 }), ["shaping.1.max: a number >= min (1)"]);
+  assert.deepEqual(issues({ type: "overlong", max: 10, buffer: 20 }), ["shaping.1.buffer: a number <= max (10)"]);
+  assert.equal(issues({ type: "clip", min: 0, max: 0 }), undefined);
+  assert.equal(issues({ type: "overlong", max: 10, buffer: 10 }), undefined);
+});
+
+test("group_by prompt or group: a record without that key is told which key it lacks", async () => {
+  const rewards = { c: { type: "exact" } };
+  const byPrompt = await score({ rewards, normalize: { type: "grpo", group_by: "prompt" } }, [{ group: "g", completion: "a", reference: "a" }]);
+  assert.equal(byPrompt[0].advantage_reason, "no group key: the record has no prompt (group_by: prompt)");
+  const byGroup = await score({ rewards, normalize: { type: "grpo", group_by: "group" } }, [{ prompt: "p", completion: "a", reference: "a" }]);
+  assert.equal(byGroup[0].advantage_reason, "no group key: the record has no group (group_by: group)");
 });

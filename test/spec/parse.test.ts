@@ -77,3 +77,27 @@ test("loadSpec: YAML and JSON files; errors name the file", () => {
   assert.throws(() => loadSpec(`${dir}/dup.yaml`), /not valid YAML/);
   assert.throws(() => loadSpec(`${dir}/missing.yaml`), /cannot read the file/);
 });
+
+test("loadSpec: YAML anchors, aliases and << merge keys (shared reward settings)", () => {
+  const dir = writeFiles({
+    "merge.yaml": "rewards:\n  a: &base {type: exact, ignore_case: true}\n  b: {<<: *base, collapse_whitespace: false}\n  c: *base\n",
+  });
+  const spec = loadSpec(`${dir}/merge.yaml`);
+  assert.deepEqual(spec.rewards.map((r) => [r.name, r.type, (r.options as { ignore_case: boolean }).ignore_case, (r.options as { collapse_whitespace: boolean }).collapse_whitespace]), [
+    ["a", "exact", true, true],
+    ["b", "exact", true, false],
+    ["c", "exact", true, true],
+  ]);
+});
+
+test("spec: a non-finite number is reported as such, not as null", () => {
+  assert.deepEqual(specIssues({ rewards: { f: { type: "exact", weight: Number.NaN } } }), ["rewards.f.weight: expected number, found NaN"]);
+  assert.deepEqual(specIssues({ rewards: { f: { type: "exact", weight: Infinity } } }), ["rewards.f.weight: expected number, found Infinity"]);
+});
+
+test("spec: combine names inherited by plain objects are refused, not crashes or silently dropped gates", () => {
+  const rewards = { correct: { type: "exact" }, format: { type: "tags" } };
+  assert.match(specIssues({ rewards, combine: { type: "constructor" } })[0], /^combine.type: expected one of weighted_sum, .*found "constructor"/);
+  assert.match(specIssues({ rewards, combine: { type: "toString", x: 1 } }).join("\n"), /combine.type: expected one of/);
+  assert.deepEqual(specIssues({ rewards, combine: { type: "gate", gates: ["__proto__"] } }), ['combine.gates: expected names of rewards in this spec (correct, format), found "__proto__"']);
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RewardRegistry } from "../../src/core/registry.ts";
+import { SpecError } from "../../src/core/errors.ts";
 import { failed, ok, unscorable } from "../../src/core/types.ts";
 import { builtinRegistry } from "../../src/spec/builtins.ts";
 import { parseSpec } from "../../src/spec/parse.ts";
@@ -89,6 +90,23 @@ test("status propagation: a per-reward on_error overrides the spec's", async () 
 test("gate: a skipped gate is not checked", async () => {
   const out = await combine({ type: "gate", gates: ["b"] }, [{ a: 1, b: "error" }], { on_error: "skip" });
   assert.deepEqual([out[0].reward, out[0].status], [2, "ok"]);
+});
+
+test("gate: when every reward is a gate and every gate is skipped, nothing passed: no reward of 1", async () => {
+  const out = await combine({ type: "gate", gates: ["a", "b"] }, [{ a: "error", b: "error" }, { a: 1, b: "error" }], { on_error: "skip" });
+  assert.deepEqual([out[0].reward, out[0].status], [null, "error"]);
+  assert.match(out[0].reason!, /every component was skipped/);
+  assert.deepEqual([out[1].reward, out[1].status], [1, "ok"]);
+});
+
+test("gate: a reward named like an Object.prototype property is not taken for a gate", async () => {
+  const spec = parseSpec({ rewards: { constructor: { type: "exact" }, format: { type: "tags", tags: ["answer"] } }, combine: { type: "gate", gates: ["format"] } });
+  const out = await score(spec, [{ completion: "<answer>4</answer>", reference: "<answer>4</answer>" }]);
+  assert.deepEqual([out[0].reward, out[0].status], [1, "ok"]);
+});
+
+test("score: a plain document with rewards as a list is a spec error, even with a combine mapping", async () => {
+  await assert.rejects(score({ rewards: [{ type: "exact" }], combine: { type: "min" } }, [{ completion: "a" }]), (e: Error) => e instanceof SpecError && /rewards: expected a mapping, found a list/.test(e.message));
 });
 
 test("scorer: field renames (including dotted paths), meta pass-through, ids and bad records", async () => {

@@ -27,12 +27,41 @@ test("stream: one output line per input line, in order, bad lines included", asy
   assert.deepEqual(summary.reward, { mean: 2 / 3, min: 0, max: 1 });
 });
 
+test("stream: a record that is JSON but not usable names its line too", async () => {
+  const input = ['{"id":1,"completion":"4","reference":"4"}', "[1]", '{"id":"x","reference":"4"}', '{"completion":5}'].join("\n");
+  const { records } = await run(input);
+  assert.deepEqual(records.map((r) => [r.id, r.reason]), [
+    [1, undefined],
+    [null, "line 2: a record must be a JSON object, found a list"],
+    ["x", 'line 3: missing the completion (field "completion")'],
+    [null, 'line 4: the completion (field "completion") must be a string or a list of chat messages, found number'],
+  ]);
+});
+
 test("stream: lines split across chunks, CRLF endings, a last line without newline, multi-byte characters", async () => {
   const text = '{"id":"é","completion":"ü","reference":"ü"}\r\n{"id":2,"completion":"x","reference":"x"}';
   const bytes = Buffer.from(text);
   const chunks = [...bytes].map((b) => Buffer.from([b])); // one byte at a time
   const { records } = await run(chunks as unknown as string[]);
   assert.deepEqual(records.map((r) => [r.id, r.reward]), [["é", 1], [2, 1]]);
+});
+
+test("stream: a line with bytes that are not UTF-8 is an error naming the line, not silently altered text", async () => {
+  const lines = [
+    Buffer.from('{"id":1,"completion":"caf\xe9","reference":"caf\xe8"}', "latin1"), // Latin-1: both would decode to "caf\uFFFD" and match
+    Buffer.from('{"id":2,"completion":"\u00e9\ufffd","reference":"\u00e9\ufffd"}'), // real U+FFFD and é in UTF-8 are fine
+    Buffer.from('{"id":3,"completion":"x","reference":"x"}'),
+    Buffer.from([0xe2, 0x82]), // a character cut off at the end of the input
+  ];
+  const bytes = Buffer.concat(lines.flatMap((l) => [l, Buffer.from("\n")])).subarray(0, -1);
+  for (const size of [1, 2, 3, 7, bytes.length]) {
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+    const { records } = await run(chunks as unknown as string[], { batchSize: 2 });
+    assert.deepEqual(records.map((r) => [r.id, r.status, r.reward]), [[null, "error", null], [2, "ok", 1], [3, "ok", 1], [null, "error", null]], `chunks of ${size}`);
+    assert.equal(records[0].reason, "line 1: not valid UTF-8 (is the file in another encoding?)");
+    assert.equal(records[3].reason, "line 4: not valid UTF-8 (is the file in another encoding?)");
+  }
 });
 
 test("stream: order is kept when later batches finish first", async () => {

@@ -68,7 +68,12 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     else {
       try {
         const handle = await open(inputPath, "r");
-        totalBytes = statSync(inputPath).size;
+        const stat = await handle.stat();
+        if (stat.isDirectory()) {
+          await handle.close();
+          throw new Error("it is a directory");
+        }
+        totalBytes = stat.size;
         input = handle.createReadStream({ highWaterMark: 1 << 20 });
       } catch (err) {
         throw new StreamIoError(`cannot read the input ${inputPath}: ${(err as Error).message}`);

@@ -43,6 +43,9 @@ const options = z
     if (o.form === "range" && o.min === undefined && o.max === undefined) {
       ctx.addIssue({ code: "custom", path: ["max"], message: "min and/or max (form range)" });
     }
+    if (o.form === "range" && o.min !== undefined && o.max !== undefined && o.min > o.max) {
+      ctx.addIssue({ code: "custom", path: ["max"], message: `a number >= min (${o.min}): no length would be inside the range` });
+    }
     if (o.unit === "field" && !o.field) ctx.addIssue({ code: "custom", path: ["field"], message: "the name of the length field (unit: field)" });
   });
 
@@ -99,6 +102,7 @@ export const lengthRewardType: RewardType<typeof options> = {
       if (o.unit === "field") {
         const v = s.meta?.[o.field!];
         if (typeof v !== "number" || !Number.isFinite(v)) return unscorable(`field "${o.field}" must hold a number`);
+        if (v < 0) return unscorable(`field "${o.field}" must hold a length (a number >= 0), found ${v}`);
         length = v;
       } else {
         const text = completionText(s.completion);

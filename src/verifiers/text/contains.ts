@@ -22,9 +22,12 @@ export const containsReward: RewardType<typeof options> = {
   options,
   create(o, { name }) {
     const fixed = o.values?.map((v) => normalizeText(v, o));
+    // Every text contains "": an empty needle would reward any answer.
+    if (fixed?.includes("")) throw new Error("values: a value is empty after normalisation, so every answer would contain it");
     return perSample(name, "contains", (s) => {
       const raw = fixed ?? referenceStrings(s.reference)?.map((v) => normalizeText(v, o));
       if (!raw) return unscorable("the reference must be a string or a list of strings");
+      if (raw.includes("")) return unscorable("the reference is empty (after normalisation): every answer would contain it");
       const answer = answerText(completionText(s.completion), o.from_tag);
       if (answer === undefined) return ok(0, noAnswerReason(o.from_tag));
       const text = normalizeText(answer, o);

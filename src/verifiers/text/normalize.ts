@@ -30,7 +30,7 @@ export function normalizeText(s: string, o: TextNormalization): string {
 export function squadNormalize(s: string): string {
   return s
     .toLowerCase()
-    .replace(PUNCTUATION, " ")
+    .replace(PUNCTUATION, "")
     .replace(/\b(a|an|the)\b/g, " ")
     .replace(WHITESPACE, " ")
     .trim();

@@ -40,6 +40,15 @@ const options = z
       ctx.addIssue({ code: "custom", path: ["pattern"], message: `a valid JavaScript regular expression (${(err as Error).message})` });
       return;
     }
+    if (o.group !== undefined) {
+      // An empty-alternative match lists every group: their number and names.
+      const probe = new RegExp(`${o.pattern}|`, o.flags).exec("")!;
+      const names = Object.keys(probe.groups ?? {});
+      if (typeof o.group === "number" ? o.group > probe.length - 1 : !names.includes(o.group)) {
+        const has = `the pattern has ${probe.length - 1} group${probe.length === 2 ? "" : "s"}${names.length ? ` (named ${names.join(", ")})` : ""}`;
+        ctx.addIssue({ code: "custom", path: ["group"], message: `a group of the pattern (${has})` });
+      }
+    }
     const refusal = o.engine === "linear" ? linearRefusal(o.pattern, o.flags) : undefined;
     if (refusal) {
       ctx.addIssue({ code: "custom", path: ["pattern"], message: `a pattern with a linear-time fallback (engine: linear): no backreferences, lookaround, or i/u flags (${refusal})` });

@@ -53,10 +53,12 @@ test("length: chars, words and a token-count field", async () => {
     { completion: "", meta: { response_length: 130 } },
     { completion: "", meta: { response_length: 95 } },
     { completion: "" },
+    { completion: "", meta: { response_length: -5 } },
   ]);
   assert.equal(field[0].reward, 0.5); // |130-100| - 10 = 20 -> 1 - 20/40
   assert.equal(field[1].reward, 1);
   assert.equal(field[2].status, "unscorable");
+  assert.deepEqual([field[3].status, field[3].reason], ["unscorable", 'field "response_length" must hold a length (a number >= 0), found -5']);
 });
 
 test("length: each form names the options it needs", () => {
@@ -87,4 +89,10 @@ test("tags: strict forbids text outside; partial scores the share of checks", as
   // checks: think present, once, nonempty; answer present, once, nonempty; order -> 7; missing answer fails 2 (present, nonempty)
   const partial = await runReward(tagsReward, { score: "partial" }, [{ completion: "<think>x</think>" }]);
   assert.equal(partial[0].reward, 5 / 7);
+});
+
+test("length: a range with min above max is a spec error, not 'outside' for every record", () => {
+  const r = lengthRewardType.options.safeParse({ form: "range", min: 10, max: 5 });
+  assert.deepEqual(r.error?.issues.map((i) => [i.path.join("."), i.message]), [["max", "a number >= min (10): no length would be inside the range"]]);
+  assert.equal(lengthRewardType.options.safeParse({ form: "range", min: 5, max: 5 }).success, true);
 });

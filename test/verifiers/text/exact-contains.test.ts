@@ -70,3 +70,15 @@ test("contains: fraction with negate is the share absent", async () => {
   const r = await runReward(containsReward, { values: ["a", "b", "c", "d"], mode: "fraction", negate: true }, [{ completion: "a b" }]);
   assert.equal(r[0].reward, 0.5);
 });
+
+test("contains: an empty reference is unscorable, not a match for every answer", async () => {
+  const r = await runReward(containsReward, { ignore_punctuation: true }, [
+    { completion: "anything", reference: "" },
+    { completion: "anything", reference: "   " },
+    { completion: "anything", reference: ["x", "?!"] },
+    { completion: "anything", reference: ["any", "x"] },
+  ]);
+  assert.deepEqual(r.map((x) => x.status), ["unscorable", "unscorable", "unscorable", "ok"]);
+  assert.match(r[0].reason!, /empty/);
+  assert.throws(() => containsReward.create(containsReward.options.parse({ values: ["ok", " "] }), { name: "c", specDir: "." }), /empty/);
+});

@@ -53,6 +53,10 @@ test("f1: SQuAD normalisation and token overlap (hand-computed)", () => {
   assert.equal(tokenF1("the", "a"), 1); // both normalise to nothing
   // repeated tokens count as a multiset: pred [a1, a1, b] vs ref [a1, b] -> common 2, P=2/3, R=1, F1=0.8
   assert.ok(Math.abs(tokenF1("x x y", "x y") - 0.8) < 1e-12);
+  // SQuAD deletes punctuation (it does not split on it): "$1,000" is "1000", "don't" is "dont"
+  assert.equal(tokenF1("$1,000", "1000"), 1);
+  assert.equal(tokenF1("I don't know", "i dont know"), 1);
+  assert.equal(tokenF1("U.S. Army", "US army"), 1);
 });
 
 test("f1 reward: best over references, from_tag", async () => {
@@ -78,4 +82,12 @@ test("regex: engine linear refuses patterns that need backtracking, naming the o
   assert.deepEqual(res.error!.issues[0].path, ["pattern"]);
   assert.match(res.error!.issues[0].message, /linear-time fallback/);
   assert.equal(regexReward.options.safeParse({ pattern: "#### (-?\\d+)", engine: "linear" }).success, true);
+});
+
+test("regex: an extract group the pattern does not have is a spec error naming the option", () => {
+  const issues = (o: Record<string, unknown>) => regexReward.options.safeParse(o).error?.issues.map((i) => [i.path.join("."), i.message]);
+  assert.deepEqual(issues({ pattern: "answer: (\\d+)", mode: "extract", group: 2 }), [["group", "a group of the pattern (the pattern has 1 group)"]]);
+  assert.deepEqual(issues({ pattern: "(?<ans>\\d+)", mode: "extract", group: "answer" }), [["group", "a group of the pattern (the pattern has 1 group (named ans))"]]);
+  assert.equal(issues({ pattern: "(?<ans>\\d+)", mode: "extract", group: "ans" }), undefined);
+  assert.equal(issues({ pattern: "\\d+", mode: "extract", group: 0 }), undefined);
 });
