@@ -29,6 +29,14 @@ test("cli score: reads stdin with -, writes --out, summary on stderr", async () 
   assert.match(r.stderr, /scored 2 records .*\n  ok 2 · unscorable 0 · error 0\n  reward mean 0\.5000 · min 0 · max 1/);
 });
 
+test("cli score: --out - writes to stdout, not to a file named '-'", async () => {
+  const dir = writeFiles({ "s.yaml": SPEC });
+  const r = await runCli(["score", "--spec", join(dir, "s.yaml"), "-", "--out", "-"], { input: '{"completion":"4","reference":"4"}\n', cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(parseJsonl(r.stdout).map((o) => o.reward), [1]);
+  assert.equal(existsSync(join(dir, "-")), false);
+});
+
 test("cli score: --quiet prints no summary; --concurrency and --batch-size are validated", async () => {
   const dir = writeFiles({ "s.yaml": SPEC, "in.jsonl": '{"completion":"4","reference":"4"}\n' });
   const quiet = await runCli(["score", "--spec", join(dir, "s.yaml"), join(dir, "in.jsonl"), "--quiet", "--concurrency", "2", "--batch-size", "1"]);

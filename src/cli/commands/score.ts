@@ -19,7 +19,7 @@ the whole file: the output is written after all input has been scored; see docs/
 
 Options:
   --spec <file>        reward spec (YAML or JSON)                      (required)
-  --out <file>         write results here instead of stdout
+  --out <file>         write results here instead of stdout (- : stdout)
   --concurrency <n>    batches scored at the same time                 (default 4)
   --batch-size <n>     records per batch                               (default 512)
   --no-cache           judges neither read nor write their reply cache
@@ -80,7 +80,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
       }
     }
     let output: Writable = process.stdout;
-    if (values.out) {
+    if (values.out && values.out !== "-") {
       // Opening the output truncates it: writing over the input would destroy the data being read.
       if (inputPath !== "-" && sameFile(inputPath, values.out)) throw new UsageError(`--out ${values.out} is the input file; write the results elsewhere`);
       try {
