@@ -60,6 +60,7 @@ test("a 400 is not retried; unparseable text is an error quoting the reply", asy
     const bad = await run(judgeSpec(server.url, { mode: "pointwise", retries: 3 }), [record]);
     assert.equal(server.requests.length, 1);
     assert.match(bad.out[0].reason!, /HTTP 400: model not found/);
+    assert.doesNotMatch(bad.out[0].reason!, /retries/, "the reason does not claim retries that were never made");
     server.fail({ text: "As an AI, I cannot rate this." });
     const text = await run(judgeSpec(server.url, { mode: "pointwise" }), [record]);
     assert.equal(text.out[0].status, "error");
