@@ -45,7 +45,7 @@ class RewardsmithClient:
         self._timeout = timeout
         self._max_retries = max_retries
         self._local = threading.local()
-        self._null_reward: Optional[float] = None
+        self._ready: Optional[Dict[str, Any]] = None
 
     def score(self, records: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
         """Score input records (dicts with completion, reference, prompt ... as the spec names them)."""
@@ -70,9 +70,17 @@ class RewardsmithClient:
     @property
     def null_reward(self) -> float:
         """The spec's stand-in reward for records that are not ok (asked once from /ready)."""
-        if self._null_reward is None:
-            self._null_reward = float(self.ready()["null_reward"])
-        return self._null_reward
+        return float(self._spec_info()["null_reward"])
+
+    @property
+    def reward_names(self) -> List[str]:
+        """The names of the spec's rewards (asked once from /ready)."""
+        return list(self._spec_info()["rewards"])
+
+    def _spec_info(self) -> Dict[str, Any]:
+        if self._ready is None:
+            self._ready = self.ready()
+        return self._ready
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

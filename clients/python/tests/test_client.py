@@ -139,5 +139,43 @@ class Retries(unittest.TestCase):
             server.server_close()
 
 
+class VerlKeys(unittest.TestCase):
+    """verl gathers each key of the results into one column: every result must carry the same keys."""
+
+    def test_a_record_without_components_still_has_every_reward_key(self):
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                self.reply({"status": "ready", "rewards": ["correct", "format"], "null_reward": -1, "workers": 1})
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                ok = {"reward": 1, "status": "ok", "components": {"correct": {"reward": 1, "status": "ok"}, "format": {"reward": 1, "status": "ok"}}}
+                timed_out = {"reward": None, "status": "error", "reason": "not scored within the server's per-request timeout (30000 ms)"}
+                self.reply({"results": [ok, timed_out]})
+
+            def reply(self, obj):
+                body = json.dumps(obj).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}"
+            out = compute_score_batch(["a", "b"], [GOOD, GOOD], ["42", "42"], None, url=url)
+            self.assertEqual(out[1], {"score": -1.0, "ok": 0.0, "reward_correct": -1.0, "reward_format": -1.0})
+            self.assertEqual(set(out[0]), set(out[1]))
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
 if __name__ == "__main__":
     unittest.main()
