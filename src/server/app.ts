@@ -38,6 +38,8 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
     return503OnClosing: true,
     forceCloseConnections: "idle",
   });
+  // Fastify reads text/plain bodies as a string: a JSON body sent with that type would be refused as "found string".
+  app.removeContentTypeParser("text/plain");
   const service = new ScoringService(scorer, options);
   const metrics = new ServerMetrics(service.admission);
   const metricsText = extras.clusterWorker ? workerMetrics(metrics.registry) : () => metrics.registry.metrics();

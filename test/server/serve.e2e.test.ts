@@ -131,6 +131,9 @@ describe("serve: refusing bad requests with a clear status and message", () => {
     const form = await fetch(`${server.url}/v1/score`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "records=1" });
     assert.equal(form.status, 415);
     assert.match(((await form.json()) as { message: string }).message, /Content-Type: application\/json/);
+    const text = await fetch(`${server.url}/v1/score`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ records: [] }) });
+    assert.equal(text.status, 415, "a JSON body sent as text/plain is told to use the JSON content type");
+    assert.match(((await text.json()) as { message: string }).message, /Content-Type: application\/json/);
   });
 
   test("wrong types are named by field and record index", async () => {
