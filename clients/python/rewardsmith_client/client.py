@@ -132,7 +132,12 @@ class RewardsmithClient:
         for reuse in (True, False):
             conn = self._connection()
             try:
-                conn.request(method, path, body=payload, headers=headers)
+                try:
+                    conn.request(method, path, body=payload, headers=headers)
+                except (BrokenPipeError, ConnectionResetError):
+                    # The server may answer before reading the whole body (413 over --body-limit) and
+                    # close the connection: read that answer; a dead connection raises below instead.
+                    pass
                 response = conn.getresponse()
                 data = response.read()
                 if response.getheader("connection", "").lower() == "close":

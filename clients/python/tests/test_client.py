@@ -138,6 +138,35 @@ class Retries(unittest.TestCase):
             server.shutdown()
             server.server_close()
 
+    def test_an_answer_sent_before_the_body_is_read_is_reported(self):
+        # A body over --body-limit: the server answers 413 and closes without reading the rest.
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = b'{"statusCode": 413, "message": "the request body is larger than this server accepts"}'
+                self.send_response(413)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(body)
+                self.close_connection = True
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}"
+            with self.assertRaises(RewardsmithError) as big:
+                RewardsmithClient(url).score([{"completion": "x" * 20_000_000}])
+            self.assertEqual(big.exception.status, 413)
+            self.assertIn("larger than this server accepts", big.exception.message)
+        finally:
+            server.shutdown()
+            server.server_close()
+
 
 class VerlKeys(unittest.TestCase):
     """verl gathers each key of the results into one column: every result must carry the same keys."""
