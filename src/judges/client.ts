@@ -13,6 +13,8 @@ export interface TokenLogprob {
 export interface ChatResponse {
   text: string;
   logprobs?: TokenLogprob[];
+  /** The reply was cut off at max_tokens (finish_reason "length"). */
+  truncated?: true;
 }
 
 export interface ClientConfig {
@@ -162,12 +164,14 @@ export class ChatClient {
       this.stats.completionTokens += Number(usage.completion_tokens) || 0;
     }
     const logprobs = choice?.logprobs?.content;
-    return { response: Array.isArray(logprobs) ? { text, logprobs } : { text } };
+    const response: ChatResponse = Array.isArray(logprobs) ? { text, logprobs } : { text };
+    if (choice?.finish_reason === "length") response.truncated = true;
+    return { response };
   }
 }
 
 interface ChatCompletion {
-  choices?: Array<{ message?: { content?: unknown }; logprobs?: { content?: TokenLogprob[] } | null }>;
+  choices?: Array<{ message?: { content?: unknown }; logprobs?: { content?: TokenLogprob[] } | null; finish_reason?: unknown }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
 
