@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import threading
 import time
 import urllib.parse
@@ -103,7 +104,7 @@ class RewardsmithClient:
         return conn
 
     def _request(self, method: str, path: str, body: Any = None) -> Dict[str, Any]:
-        payload = None if body is None else json.dumps(body, default=_jsonable).encode("utf-8")
+        payload = None if body is None else _encode(body)
         headers = {"Accept": "application/json"}
         if payload is not None:
             headers["Content-Type"] = "application/json"
@@ -160,12 +161,33 @@ def _retry_after(header: Optional[str], attempt: int) -> float:
         return 1.0
 
 
+def _encode(body: Any) -> bytes:
+    try:
+        text = json.dumps(body, default=_jsonable, allow_nan=False)
+    except ValueError as err:
+        if "Out of range float" not in str(err):
+            raise
+        # JSON has no NaN or infinity (pandas' missing values in dataset columns): send them as null.
+        text = json.dumps(_finite(body), default=_jsonable, allow_nan=False)
+    return text.encode("utf-8")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def _jsonable(value: Any) -> Any:
     """numpy scalars/arrays and other array-likes that trainers pass in dataset columns."""
     if hasattr(value, "tolist"):
-        return value.tolist()
+        return _finite(value.tolist())
     if hasattr(value, "item"):
-        return value.item()
+        return _finite(value.item())
     if isinstance(value, (set, tuple)):
-        return list(value)
+        return _finite(list(value))
     raise TypeError(f"cannot send a {type(value).__name__} as JSON")

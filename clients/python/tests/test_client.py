@@ -52,6 +52,14 @@ class AgainstServer(unittest.TestCase):
         for _ in range(50):
             self.assertEqual(self.client.score([{"completion": GOOD, "solution": "42"}])[0]["reward"], 1)
 
+    def test_nan_in_a_dataset_column_is_sent_as_null(self):
+        # pandas and datasets give missing floats as NaN, which JSON cannot carry.
+        results = self.client.score([
+            {"completion": GOOD, "solution": "42", "difficulty": float("nan"), "weights": [1.0, float("inf")]},
+            {"completion": GOOD, "solution": float("nan")},
+        ])
+        self.assertEqual([(r["reward"], r["status"]) for r in results], [(1, "ok"), (None, "unscorable")])
+
     def test_get_reward_openrlhf(self):
         out = self.client.get_reward(["Q:" + GOOD, "Q:" + BAD], ["Q:", "Q:"], ["42", "42"])
         self.assertEqual(out["rewards"], [1, 0])
