@@ -97,6 +97,7 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
     const ticket = service.admit();
     if (!ticket) return overloaded(reply);
     const deadline = deadlineOf(reply);
+    const abandoned = () => reply.raw.destroyed;
     const raws = (request.body as { records: unknown[] }).records;
     // Group advantages need the whole request, so a normalizing spec streams only once every record is scored.
     if ((request.headers.accept ?? "").includes(NDJSON) && !scorer.spec.normalize) {
@@ -107,15 +108,21 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
           let text = "";
           for (let k = 0; k < records.length; k++) text += JSON.stringify({ index: offset + k, ...records[k] }) + "\n";
           stream.write(text);
-        })
+        }, abandoned)
         .finally(() => stream.end());
       return reply.type(NDJSON).send(stream);
     }
     const results = new Array<OutputRecord>(samples.length);
-    await service.run(ticket, samples, deadline, (offset, records) => {
-      metrics.results("/v1/score", records);
-      for (let k = 0; k < records.length; k++) results[offset + k] = records[k];
-    });
+    await service.run(
+      ticket,
+      samples,
+      deadline,
+      (offset, records) => {
+        metrics.results("/v1/score", records);
+        for (let k = 0; k < records.length; k++) results[offset + k] = records[k];
+      },
+      abandoned,
+    );
     if (scorer.spec.normalize) normalizeRecords(scorer.spec, raws, results);
     if (options.logRecords) request.log.info({ records: raws, results }, "scored");
     if ((request.headers.accept ?? "").includes(NDJSON)) {
