@@ -77,6 +77,16 @@ test("degenerate guard: empty, punctuation-only and lone reasoning openers; real
   assert.equal(degenerateReason("7"), undefined);
 });
 
+test("degenerate guard: invisible characters (zero-width space, joiner, soft hyphen, controls) do not get a master key past it", () => {
+  assert.match(degenerateReason("\u200b")!, /empty/);
+  assert.match(degenerateReason(":\u200b")!, /punctuation/);
+  assert.match(degenerateReason(":\u0000\u202e")!, /punctuation/);
+  assert.match(degenerateReason("Thought process:\u200d")!, /reasoning opener/);
+  assert.match(degenerateReason("Thought\u00adprocess:")!, /reasoning opener/);
+  assert.match(degenerateReason("Let's solve this problem step by step.\u2060")!, /reasoning opener/);
+  assert.equal(degenerateReason("7\u200b"), undefined);
+});
+
 test("logprob-weighted score: expected value over the scale-valued alternatives at the score token", () => {
   const text = '{"score": 8}';
   const tokens = [
