@@ -102,14 +102,19 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
     // Group advantages need the whole request, so a normalizing spec streams only once every record is scored.
     if ((request.headers.accept ?? "").includes(NDJSON) && !scorer.spec.normalize) {
       const stream = new PassThrough();
+      const logged = options.logRecords ? new Array<OutputRecord>(samples.length) : undefined;
       void service
         .run(ticket, samples, deadline, (offset, records) => {
           metrics.results("/v1/score", records);
           let text = "";
           for (let k = 0; k < records.length; k++) text += JSON.stringify({ index: offset + k, ...records[k] }) + "\n";
           stream.write(text);
+          if (logged) for (let k = 0; k < records.length; k++) logged[offset + k] = records[k];
         }, abandoned)
-        .finally(() => stream.end());
+        .finally(() => {
+          if (logged) request.log.info({ records: raws, results: logged }, "scored");
+          stream.end();
+        });
       return reply.type(NDJSON).send(stream);
     }
     const results = new Array<OutputRecord>(samples.length);

@@ -209,12 +209,16 @@ describe("serve: --log-records", () => {
     const server = await startServe(["--spec", EXACT_SPEC, "--log-records", "--log-level", "info"]);
     try {
       await postJson(`${server.url}/v1/score`, { records: [{ id: "x", response: "ASKED-TO-LOG", answer: "a" }] });
+      await postJson(`${server.url}/v1/score`, { records: [{ id: "s", response: "STREAMED-TO-LOG", answer: "a" }] }, { accept: "application/x-ndjson" });
     } finally {
       assert.equal(await server.stop(), 0);
     }
     const line = server.output().stdout.split("\n").find((l) => l.includes("ASKED-TO-LOG"));
     assert.ok(line, "the record is logged");
     assert.equal(JSON.parse(line).results[0].id, "x");
+    const streamed = server.output().stdout.split("\n").find((l) => l.includes("STREAMED-TO-LOG"));
+    assert.ok(streamed, "a record whose results were streamed (NDJSON) is logged too");
+    assert.equal(JSON.parse(streamed).results[0].id, "s");
   });
 });
 
