@@ -25,7 +25,7 @@ export class JudgeCache {
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
-    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
+    this.db.exec("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
     this.db.exec("CREATE TABLE IF NOT EXISTS judge_replies (key TEXT PRIMARY KEY, reply TEXT NOT NULL, created_at INTEGER NOT NULL) WITHOUT ROWID");
     this.getStmt = this.db.prepare("SELECT reply FROM judge_replies WHERE key = ?");
     this.putStmt = this.db.prepare("INSERT OR REPLACE INTO judge_replies (key, reply, created_at) VALUES (?, ?, ?)");

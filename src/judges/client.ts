@@ -13,6 +13,8 @@ export interface TokenLogprob {
 export interface ChatResponse {
   text: string;
   logprobs?: TokenLogprob[];
+  /** The reply was cut off at max_tokens (finish_reason "length"). */
+  truncated?: true;
 }
 
 export interface ClientConfig {
@@ -95,6 +97,7 @@ export class ChatClient {
   private async withRetries(body: Record<string, unknown>, trial: boolean): Promise<ChatResponse> {
     let payload = this.structured ? body : withoutResponseFormat(body);
     let last = "";
+    let retried = 0;
     for (let attempt = 0; ; attempt++) {
       const result = await this.attempt(payload);
       if (result.response) {
@@ -111,12 +114,13 @@ export class ChatClient {
       if (!result.retryable || attempt >= this.config.retries) break;
       if (trial || this.breaker.isOpen()) break;
       this.stats.retries++;
+      retried++;
       const backoff = this.config.backoffMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
       await sleep(Math.max(backoff, result.retryAfterMs ?? 0));
     }
     this.breaker.failure(last, trial);
     this.stats.failures++;
-    const tries = this.config.retries > 0 ? ` (after ${this.config.retries} retries)` : "";
+    const tries = retried > 0 ? ` (after ${retried} retries)` : "";
     throw new JudgeRequestError(`judge request to ${this.url} failed${tries}: ${last}`);
   }
 
@@ -160,12 +164,14 @@ export class ChatClient {
       this.stats.completionTokens += Number(usage.completion_tokens) || 0;
     }
     const logprobs = choice?.logprobs?.content;
-    return { response: Array.isArray(logprobs) ? { text, logprobs } : { text } };
+    const response: ChatResponse = Array.isArray(logprobs) ? { text, logprobs } : { text };
+    if (choice?.finish_reason === "length") response.truncated = true;
+    return { response };
   }
 }
 
 interface ChatCompletion {
-  choices?: Array<{ message?: { content?: unknown }; logprobs?: { content?: TokenLogprob[] } | null }>;
+  choices?: Array<{ message?: { content?: unknown }; logprobs?: { content?: TokenLogprob[] } | null; finish_reason?: unknown }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
 

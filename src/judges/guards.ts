@@ -32,15 +32,18 @@ export const REASONING_OPENERS = [
   "Réponse",
 ];
 
+/** Characters that show nothing: a zero-width space or joiner after ":" must not get it past the guard. */
+const INVISIBLE = /[\p{Z}\p{Cc}\p{Cf}\s]+/gu;
+
 function squash(text: string): string {
-  return text.normalize("NFKC").toLowerCase().replace(/[\p{P}\p{S}\p{Z}\s]+/gu, "");
+  return text.normalize("NFKC").toLowerCase().replace(INVISIBLE, "").replace(/[\p{P}\p{S}]+/gu, "");
 }
 
 const OPENERS = new Set(REASONING_OPENERS.map(squash));
 
 /** Why a completion is degenerate (no judge needed), or undefined when it is a real attempt. */
 export function degenerateReason(completion: string): string | undefined {
-  if (completion.trim() === "") return "empty completion";
+  if (completion.replace(INVISIBLE, "") === "") return "empty completion";
   const core = squash(completion);
   if (core === "") return "completion is only punctuation or symbols";
   if (OPENERS.has(core)) return `completion is only a reasoning opener (${JSON.stringify(completion.trim().slice(0, 60))})`;

@@ -213,6 +213,8 @@ export class Judge implements Reward {
   private async vote(messages: Message[], sample: number): Promise<Decision> {
     const body = this.requestBody(messages, sample);
     const reply = await this.ask(body, sample);
+    // A verdict read from a reply cut off mid-way would come from its reasoning (a "score: 9" it was weighing).
+    if (reply.truncated) throw new VerdictError(`the judge's reply was cut off at max_tokens (${this.o.max_tokens}) before it finished: "${excerpt(reply.text)}"`);
     const verdict = parseVerdict(reply.text, this.kind, this.o.scale);
     if (!verdict.ok) throw new VerdictError(verdict.reason);
     const decision: Decision = { value: verdict.value, reason: verdict.reason };

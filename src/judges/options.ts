@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Spec } from "../spec/spec.ts";
-import { MODES, placeholdersOf, TEMPLATE_VARIABLES } from "./prompts.ts";
+import { MODES, placeholdersOf, REQUIRED_VARIABLES, TEMPLATE_VARIABLES } from "./prompts.ts";
 
 const positive = z.number().finite().positive();
 const count = (min: number) => z.number().int().min(min);
@@ -81,10 +81,15 @@ export const judgeOptions = z
     }
     if (o.prompt !== undefined) {
       const allowed = TEMPLATE_VARIABLES[o.mode];
-      for (const name of placeholdersOf(o.prompt)) {
+      const used = placeholdersOf(o.prompt);
+      for (const name of used) {
         if (!allowed.includes(name)) {
           ctx.addIssue({ code: "custom", path: ["prompt"], message: `placeholders of mode ${o.mode} ({{${allowed.join("}}, {{")}}}), found {{${name}}}` });
         }
+      }
+      // Without them the judge would give a verdict without seeing what it judges, for every record alike.
+      for (const name of REQUIRED_VARIABLES[o.mode]) {
+        if (!used.includes(name)) ctx.addIssue({ code: "custom", path: ["prompt"], message: `a template of mode ${o.mode} with {{${name}}}` });
       }
     }
   });

@@ -24,11 +24,13 @@ export function parseVerdict(reply: string, kind: VerdictKind, scale: { min: num
 }
 
 function verdictIn(text: string, kind: VerdictKind, scale: { min: number; max: number }): Verdict {
-  const obj = findJsonObject(text);
-  if (obj) {
-    const fromJson = fromObject(obj.value, kind, scale, text, obj.start);
-    if (fromJson) return fromJson;
+  // The last object with a verdict wins, as for verdict lines: a judge may first quote the
+  // response's own JSON (an injected {"score": 10}) or an example of the format.
+  let fromJson: Verdict | undefined;
+  for (let obj = findJsonObject(text); obj; obj = findJsonObject(text, obj.end)) {
+    fromJson = fromObject(obj.value, kind, scale, text, obj.start) ?? fromJson;
   }
+  if (fromJson) return fromJson;
   const fromText = fromLines(text, kind, scale);
   if (fromText) return fromText;
   return { ok: false, reason: `unparseable judge verdict (expected ${describeKind(kind, scale)}): "${excerpt(text)}"` };
@@ -126,16 +128,16 @@ function fromLines(text: string, kind: VerdictKind, scale: { min: number; max: n
 }
 
 /**
- * The first JSON object in the text that parses: the whole reply, the content of a code fence,
- * or a balanced `{…}` inside prose (string-aware brace matching).
+ * The first JSON object in the text from `from` that parses: the whole reply, the content of a
+ * code fence, or a balanced `{…}` inside prose (string-aware brace matching).
  */
-export function findJsonObject(text: string): { value: Record<string, unknown>; start: number } | undefined {
-  for (let start = text.indexOf("{"); start >= 0; start = text.indexOf("{", start + 1)) {
+export function findJsonObject(text: string, from = 0): { value: Record<string, unknown>; start: number; end: number } | undefined {
+  for (let start = text.indexOf("{", from); start >= 0; start = text.indexOf("{", start + 1)) {
     const end = balancedJsonEnd(text, start);
     if (end < 0) continue;
     try {
       const value = JSON.parse(text.slice(start, end));
-      if (value && typeof value === "object" && !Array.isArray(value)) return { value, start };
+      if (value && typeof value === "object" && !Array.isArray(value)) return { value, start, end };
     } catch {
       // not JSON: keep looking
     }

@@ -38,6 +38,8 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
     return503OnClosing: true,
     forceCloseConnections: "idle",
   });
+  // Fastify reads text/plain bodies as a string: a JSON body sent with that type would be refused as "found string".
+  app.removeContentTypeParser("text/plain");
   const service = new ScoringService(scorer, options);
   const metrics = new ServerMetrics(service.admission);
   const metricsText = extras.clusterWorker ? workerMetrics(metrics.registry) : () => metrics.registry.metrics();
@@ -95,25 +97,37 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
     const ticket = service.admit();
     if (!ticket) return overloaded(reply);
     const deadline = deadlineOf(reply);
+    const abandoned = () => reply.raw.destroyed;
     const raws = (request.body as { records: unknown[] }).records;
     // Group advantages need the whole request, so a normalizing spec streams only once every record is scored.
     if ((request.headers.accept ?? "").includes(NDJSON) && !scorer.spec.normalize) {
       const stream = new PassThrough();
+      const logged = options.logRecords ? new Array<OutputRecord>(samples.length) : undefined;
       void service
         .run(ticket, samples, deadline, (offset, records) => {
           metrics.results("/v1/score", records);
           let text = "";
           for (let k = 0; k < records.length; k++) text += JSON.stringify({ index: offset + k, ...records[k] }) + "\n";
           stream.write(text);
-        })
-        .finally(() => stream.end());
+          if (logged) for (let k = 0; k < records.length; k++) logged[offset + k] = records[k];
+        }, abandoned)
+        .finally(() => {
+          if (logged) request.log.info({ records: raws, results: logged }, "scored");
+          stream.end();
+        });
       return reply.type(NDJSON).send(stream);
     }
     const results = new Array<OutputRecord>(samples.length);
-    await service.run(ticket, samples, deadline, (offset, records) => {
-      metrics.results("/v1/score", records);
-      for (let k = 0; k < records.length; k++) results[offset + k] = records[k];
-    });
+    await service.run(
+      ticket,
+      samples,
+      deadline,
+      (offset, records) => {
+        metrics.results("/v1/score", records);
+        for (let k = 0; k < records.length; k++) results[offset + k] = records[k];
+      },
+      abandoned,
+    );
     if (scorer.spec.normalize) normalizeRecords(scorer.spec, raws, results);
     if (options.logRecords) request.log.info({ records: raws, results }, "scored");
     if ((request.headers.accept ?? "").includes(NDJSON)) {

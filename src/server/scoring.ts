@@ -42,7 +42,7 @@ export class ScoringService {
    * `deadline` (a performance.now() time) are emitted as error records. The ticket is released when
    * the work has really stopped: a chunk of an async reward that outlives the deadline keeps its slot.
    */
-  async run(ticket: Ticket, samples: readonly Sample[], deadline: number, emit: Emit): Promise<void> {
+  async run(ticket: Ticket, samples: readonly Sample[], deadline: number, emit: Emit, abandoned?: () => boolean): Promise<void> {
     let unfinished: Promise<unknown> | undefined;
     try {
       if (!ticket.granted && (await this.beforeDeadline(ticket.slot, deadline)) === TIMED_OUT) {
@@ -55,6 +55,11 @@ export class ScoringService {
         if (start > 0) await nextTurn();
         if (performance.now() >= deadline) {
           emit(start, this.timedOut(samples, start));
+          return;
+        }
+        // Nobody will read the rest (a trainer that died or gave up): stop spending judge calls on it.
+        if (abandoned?.()) {
+          emit(start, this.unscored(samples, start, "not scored: the client closed the connection"));
           return;
         }
         const chunk = samples.length <= chunkSize ? samples : samples.slice(start, start + chunkSize);
@@ -115,7 +120,10 @@ export class ScoringService {
   }
 
   private timedOut(samples: readonly Sample[], from: number): OutputRecord[] {
-    const reason = `not scored within the server's per-request timeout (${this.timeoutMs} ms)`;
+    return this.unscored(samples, from, `not scored within the server's per-request timeout (${this.timeoutMs} ms)`);
+  }
+
+  private unscored(samples: readonly Sample[], from: number, reason: string): OutputRecord[] {
     const out: OutputRecord[] = [];
     for (let i = from; i < samples.length; i++) out.push(errorRecord(samples[i].id ?? null, reason));
     return out;

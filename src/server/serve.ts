@@ -52,16 +52,18 @@ export function serveUntilSignal(server: RunningServer, options: ServerOptions):
   return new Promise((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal, in_flight: server.service.admission.active }, "shutting down: finishing accepted requests");
-      setTimeout(() => {
+      const tooLong = setTimeout(() => {
         log.error({ timeout_ms: options.shutdownTimeoutMs }, "shutdown took too long; exiting with requests unanswered");
         process.exit(1);
       }, options.shutdownTimeoutMs).unref();
       server.close().then(
         () => {
+          clearTimeout(tooLong);
           log.info("stopped");
           resolve(0);
         },
         (err: unknown) => {
+          clearTimeout(tooLong);
           log.error({ err }, "shutdown failed");
           resolve(1);
         },

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { join } from "node:path";
 import { test } from "node:test";
+import { JudgeCache } from "../../src/judges/cache.ts";
 import { withoutJudgeCache } from "../../src/judges/options.ts";
 import { startFakeJudgeServer } from "../../src/judges/testing/server.ts";
 import { parseSpec } from "../../src/spec/parse.ts";
@@ -62,4 +65,23 @@ test("cache: failed requests are not cached", async () => {
   } finally {
     await server.close();
   }
+});
+
+test("cache: opening a cache file another process is writing waits for it instead of failing", async () => {
+  // Two runs (or two serve workers) starting together on a fresh cache: one is still creating it.
+  const path = join(tempDir(), "judge.sqlite");
+  const holder = spawn(process.execPath, [
+    "-e",
+    `const db = new (require("node:sqlite").DatabaseSync)(${JSON.stringify(path)});
+     db.exec("BEGIN EXCLUSIVE; CREATE TABLE t (x)");
+     console.log("locked");
+     setTimeout(() => { db.exec("COMMIT"); db.close(); }, 300);`,
+  ]);
+  const [line] = (await once(holder.stdout.setEncoding("utf8"), "data")) as [string];
+  assert.equal(line.trim(), "locked");
+  const cache = new JudgeCache(path);
+  cache.put("k", { text: "reply" });
+  assert.deepEqual(cache.get("k"), { text: "reply" });
+  cache.close();
+  await once(holder, "close");
 });

@@ -144,6 +144,21 @@ test("audit-judge: a spec without judge rewards is a usage error, so a --fail-ab
   assert.match(r.stderr, /no judge rewards/);
 });
 
+test("audit-judge: a judge whose endpoint is down measured nothing, so the --fail-above gate fails (exit 1)", async () => {
+  const server = await startFakeJudgeServer();
+  server.failAll({ status: 503 });
+  try {
+    const dir = writeFiles({ "spec.yaml": specYaml(server.url, "reference") });
+    const r = await runCli(["audit-judge", "--spec", join(dir, "spec.yaml"), "--fail-above", "0.05", "--no-cache"]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /overall false-positive rate: n\/a/);
+    assert.match(r.stderr, /judge reward "judge" gave no verdict on any probe \(first error: .*HTTP 503.*\): nothing was measured/);
+  } finally {
+    server.failAll(undefined);
+    await server.close();
+  }
+});
+
 test("audit-judge: --input and --probes files saved with a byte order mark are read like any other", async () => {
   const server = await startFakeJudgeServer();
   try {

@@ -60,10 +60,15 @@ test("a 400 is not retried; unparseable text is an error quoting the reply", asy
     const bad = await run(judgeSpec(server.url, { mode: "pointwise", retries: 3 }), [record]);
     assert.equal(server.requests.length, 1);
     assert.match(bad.out[0].reason!, /HTTP 400: model not found/);
+    assert.doesNotMatch(bad.out[0].reason!, /retries/, "the reason does not claim retries that were never made");
     server.fail({ text: "As an AI, I cannot rate this." });
     const text = await run(judgeSpec(server.url, { mode: "pointwise" }), [record]);
     assert.equal(text.out[0].status, "error");
     assert.match(text.out[0].reason!, /unparseable judge verdict \(expected a score from 1 to 10\): "As an AI, I cannot rate this\."/);
+    server.fail({ text: '{"reason": "A score: 9 would be too generous since the', finishReason: "length" });
+    const cut = await run(judgeSpec(server.url, { mode: "pointwise", max_tokens: 16 }), [record]);
+    assert.equal(cut.out[0].status, "error", "no verdict is read from the reasoning of a reply cut off at max_tokens");
+    assert.match(cut.out[0].reason!, /cut off at max_tokens \(16\) before it finished: "\{"reason": "A score: 9/);
   } finally {
     await server.close();
   }

@@ -226,6 +226,9 @@ test("spec validation: mode-specific options are checked with precise paths", as
   assert.throws(() => createScorer(judgeSpec(fair.url, { mode: "rubric", criteria: "be nice" })), /rewards\.judge\.criteria: expected a list of criteria/);
   assert.throws(() => createScorer(judgeSpec(fair.url, { mode: "reference", logprobs: true })), /rewards\.judge\.logprobs/);
   assert.throws(() => createScorer(judgeSpec(fair.url, { mode: "pointwise", prompt: "{{completion_a}}" })), /found \{\{completion_a\}\}/);
+  assert.throws(() => createScorer(judgeSpec(fair.url, { mode: "pointwise", prompt: "Rate {response} from 1 to 10." })), /rewards\.judge\.prompt: expected a template of mode pointwise with \{\{completion\}\}/);
+  assert.throws(() => createScorer(judgeSpec(fair.url, { mode: "pairwise", prompt: "A: {{completion_a}}" })), /with \{\{completion_b\}\}/);
+  assert.throws(() => createScorer(judgeSpec(fair.url, { mode: "rubric", criteria: ["x"], prompt: "{{completion}}" })), /with \{\{criterion\}\}/);
   assert.throws(() => createScorer(judgeSpec(fair.url, { mode: "pointwise", api_key_env: "REWARDSMITH_TEST_UNSET_KEY" })), /REWARDSMITH_TEST_UNSET_KEY is not set/);
   assert.throws(() => createScorer(judgeSpec("localhost:8000", { mode: "pointwise" })), /base_url/);
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
+import { startFakeJudgeServer } from "../../src/judges/testing/server.ts";
 import { writeFiles } from "../helpers.ts";
 import { EXACT_SPEC, exactRecords, metricValue, postJson, startServe } from "./serve-helpers.ts";
 
@@ -103,5 +104,52 @@ test("--workers 2: cluster workers share the port, metrics cover every worker, S
     assert.equal(pids.size, 2, "two worker processes listen");
   } finally {
     assert.equal(await server.stop(), 0);
+  }
+});
+
+test("SIGTERM after a request timed out on a slow judge: the process exits 0 at once, not held by the judge call", async () => {
+  const judge = await startFakeJudgeServer();
+  judge.failAll({ delayMs: 8000 });
+  const spec = join(writeFiles({ "judge.yaml": `rewards:\n  j: {type: judge, mode: pointwise, base_url: "${judge.url}", model: m, retries: 0, timeout_s: 30, cache: false}\n` }), "judge.yaml");
+  const server = await startServe(["--spec", spec, "--timeout-ms", "200", "--shutdown-timeout-ms", "2000", "--log-level", "info"]);
+  try {
+    const r = await postJson(`${server.url}/v1/score`, { records: [{ completion: "Paris" }] });
+    assert.equal(r.json.results[0].reason, "not scored within the server's per-request timeout (200 ms)");
+    assert.equal(await server.stop(), 0, server.output().stdout);
+    assert.match(server.output().stdout, /"msg":"stopped"/);
+    assert.doesNotMatch(server.output().stdout, /shutdown took too long/);
+  } finally {
+    judge.failAll(undefined);
+    await judge.close();
+  }
+});
+
+test("a client that disconnects mid-stream stops the scoring of its request: no judge calls for nobody", async () => {
+  const judge = await startFakeJudgeServer({ latencyMs: 50 });
+  const spec = join(writeFiles({ "judge.yaml": `rewards:\n  j: {type: judge, mode: pointwise, base_url: "${judge.url}", model: m, retries: 0, cache: false}\n` }), "judge.yaml");
+  const server = await startServe(["--spec", spec, "--chunk-size", "1"]);
+  try {
+    const records = Array.from({ length: 40 }, (_, i) => ({ id: i, completion: `answer ${i}` }));
+    const abort = new AbortController();
+    const res = await fetch(`${server.url}/v1/score`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/x-ndjson" },
+      body: JSON.stringify({ records }),
+      signal: abort.signal,
+    });
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    assert.match(first, /^\{"index":0,/);
+    abort.abort();
+    let inFlight = 1;
+    for (let i = 0; i < 400 && inFlight > 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      inFlight = metricValue(await (await fetch(`${server.url}/metrics`)).text(), "rewardsmith_requests_in_flight") ?? 0;
+    }
+    assert.equal(inFlight, 0, "the request has finished");
+    assert.ok(judge.requests.length < records.length, `${judge.requests.length} judge calls for ${records.length} records`);
+  } finally {
+    assert.equal(await server.stop(), 0);
+    await judge.close();
   }
 });

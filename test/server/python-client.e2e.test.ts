@@ -24,7 +24,7 @@ test("the Python client, verl shim and TRL reward pass their tests against a rea
     });
     assert.equal(result.code, 0, result.output);
     assert.doesNotMatch(result.output, /skipped/, "the server tests ran");
-    assert.match(result.output, /Ran 9 tests/);
+    assert.match(result.output, /Ran 12 tests/);
   } finally {
     assert.equal(await server.stop(), 0);
   }

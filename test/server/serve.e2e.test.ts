@@ -131,6 +131,9 @@ describe("serve: refusing bad requests with a clear status and message", () => {
     const form = await fetch(`${server.url}/v1/score`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "records=1" });
     assert.equal(form.status, 415);
     assert.match(((await form.json()) as { message: string }).message, /Content-Type: application\/json/);
+    const text = await fetch(`${server.url}/v1/score`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ records: [] }) });
+    assert.equal(text.status, 415, "a JSON body sent as text/plain is told to use the JSON content type");
+    assert.match(((await text.json()) as { message: string }).message, /Content-Type: application\/json/);
   });
 
   test("wrong types are named by field and record index", async () => {
@@ -206,12 +209,16 @@ describe("serve: --log-records", () => {
     const server = await startServe(["--spec", EXACT_SPEC, "--log-records", "--log-level", "info"]);
     try {
       await postJson(`${server.url}/v1/score`, { records: [{ id: "x", response: "ASKED-TO-LOG", answer: "a" }] });
+      await postJson(`${server.url}/v1/score`, { records: [{ id: "s", response: "STREAMED-TO-LOG", answer: "a" }] }, { accept: "application/x-ndjson" });
     } finally {
       assert.equal(await server.stop(), 0);
     }
     const line = server.output().stdout.split("\n").find((l) => l.includes("ASKED-TO-LOG"));
     assert.ok(line, "the record is logged");
     assert.equal(JSON.parse(line).results[0].id, "x");
+    const streamed = server.output().stdout.split("\n").find((l) => l.includes("STREAMED-TO-LOG"));
+    assert.ok(streamed, "a record whose results were streamed (NDJSON) is logged too");
+    assert.equal(JSON.parse(streamed).results[0].id, "s");
   });
 });
 

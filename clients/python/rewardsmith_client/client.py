@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import threading
 import time
 import urllib.parse
@@ -45,7 +46,7 @@ class RewardsmithClient:
         self._timeout = timeout
         self._max_retries = max_retries
         self._local = threading.local()
-        self._null_reward: Optional[float] = None
+        self._ready: Optional[Dict[str, Any]] = None
 
     def score(self, records: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
         """Score input records (dicts with completion, reference, prompt ... as the spec names them)."""
@@ -70,9 +71,17 @@ class RewardsmithClient:
     @property
     def null_reward(self) -> float:
         """The spec's stand-in reward for records that are not ok (asked once from /ready)."""
-        if self._null_reward is None:
-            self._null_reward = float(self.ready()["null_reward"])
-        return self._null_reward
+        return float(self._spec_info()["null_reward"])
+
+    @property
+    def reward_names(self) -> List[str]:
+        """The names of the spec's rewards (asked once from /ready)."""
+        return list(self._spec_info()["rewards"])
+
+    def _spec_info(self) -> Dict[str, Any]:
+        if self._ready is None:
+            self._ready = self.ready()
+        return self._ready
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -95,7 +104,7 @@ class RewardsmithClient:
         return conn
 
     def _request(self, method: str, path: str, body: Any = None) -> Dict[str, Any]:
-        payload = None if body is None else json.dumps(body, default=_jsonable).encode("utf-8")
+        payload = None if body is None else _encode(body)
         headers = {"Accept": "application/json"}
         if payload is not None:
             headers["Content-Type"] = "application/json"
@@ -124,7 +133,12 @@ class RewardsmithClient:
         for reuse in (True, False):
             conn = self._connection()
             try:
-                conn.request(method, path, body=payload, headers=headers)
+                try:
+                    conn.request(method, path, body=payload, headers=headers)
+                except (BrokenPipeError, ConnectionResetError):
+                    # The server may answer before reading the whole body (413 over --body-limit) and
+                    # close the connection: read that answer; a dead connection raises below instead.
+                    pass
                 response = conn.getresponse()
                 data = response.read()
                 if response.getheader("connection", "").lower() == "close":
@@ -147,12 +161,33 @@ def _retry_after(header: Optional[str], attempt: int) -> float:
         return 1.0
 
 
+def _encode(body: Any) -> bytes:
+    try:
+        text = json.dumps(body, default=_jsonable, allow_nan=False)
+    except ValueError as err:
+        if "Out of range float" not in str(err):
+            raise
+        # JSON has no NaN or infinity (pandas' missing values in dataset columns): send them as null.
+        text = json.dumps(_finite(body), default=_jsonable, allow_nan=False)
+    return text.encode("utf-8")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def _jsonable(value: Any) -> Any:
     """numpy scalars/arrays and other array-likes that trainers pass in dataset columns."""
     if hasattr(value, "tolist"):
-        return value.tolist()
+        return _finite(value.tolist())
     if hasattr(value, "item"):
-        return value.item()
+        return _finite(value.item())
     if isinstance(value, (set, tuple)):
-        return list(value)
+        return _finite(list(value))
     raise TypeError(f"cannot send a {type(value).__name__} as JSON")

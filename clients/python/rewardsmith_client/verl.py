@@ -46,10 +46,15 @@ def _record(data_source: Any, solution_str: str, ground_truth: Any, extra_info: 
     return record
 
 
-def _as_verl(result: Dict[str, Any], null_reward: float) -> Dict[str, Any]:
+def _as_verl(result: Dict[str, Any], client: RewardsmithClient) -> Dict[str, Any]:
+    # Every result carries every reward's key: verl collects each key into one column per batch,
+    # and a record without components (e.g. not scored within the server's timeout) would shorten it.
+    null_reward = client.null_reward
     ok = result.get("status") == "ok" and result.get("reward") is not None
     out: Dict[str, Any] = {"score": float(result["reward"]) if ok else null_reward, "ok": 1.0 if ok else 0.0}
-    for name, component in (result.get("components") or {}).items():
+    components = result.get("components") or {}
+    for name in client.reward_names:
+        component = components.get(name) or {}
         good = component.get("status") == "ok" and component.get("reward") is not None
         out[f"reward_{name}"] = float(component["reward"]) if good else null_reward
     return out
@@ -69,7 +74,7 @@ def compute_score(
     """verl's `compute_score(data_source, solution_str, ground_truth, extra_info)` for one sample."""
     client = _client(url, token)
     [result] = client.score([_record(data_source, solution_str, ground_truth, extra_info, completion_field, reference_field)])
-    return _as_verl(result, client.null_reward)
+    return _as_verl(result, client)
 
 
 def compute_score_batch(
@@ -87,4 +92,4 @@ def compute_score_batch(
     client = _client(url, token)
     infos = extra_infos if extra_infos is not None else [None] * len(solution_strs)
     records = [_record(d, s, g, e, completion_field, reference_field) for d, s, g, e in zip(data_sources, solution_strs, ground_truths, infos)]
-    return [_as_verl(r, client.null_reward) for r in client.score(records)]
+    return [_as_verl(r, client) for r in client.score(records)]

@@ -52,6 +52,14 @@ class AgainstServer(unittest.TestCase):
         for _ in range(50):
             self.assertEqual(self.client.score([{"completion": GOOD, "solution": "42"}])[0]["reward"], 1)
 
+    def test_nan_in_a_dataset_column_is_sent_as_null(self):
+        # pandas and datasets give missing floats as NaN, which JSON cannot carry.
+        results = self.client.score([
+            {"completion": GOOD, "solution": "42", "difficulty": float("nan"), "weights": [1.0, float("inf")]},
+            {"completion": GOOD, "solution": float("nan")},
+        ])
+        self.assertEqual([(r["reward"], r["status"]) for r in results], [(1, "ok"), (None, "unscorable")])
+
     def test_get_reward_openrlhf(self):
         out = self.client.get_reward(["Q:" + GOOD, "Q:" + BAD], ["Q:", "Q:"], ["42", "42"])
         self.assertEqual(out["rewards"], [1, 0])
@@ -134,6 +142,73 @@ class Retries(unittest.TestCase):
                 RewardsmithClient(url, max_retries=1).score([{"completion": "x"}])
             self.assertEqual(busy.exception.status, 429)
             self.assertEqual(busy.exception.message, "busy")
+        finally:
+            server.shutdown()
+            server.server_close()
+
+    def test_an_answer_sent_before_the_body_is_read_is_reported(self):
+        # A body over --body-limit: the server answers 413 and closes without reading the rest.
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = b'{"statusCode": 413, "message": "the request body is larger than this server accepts"}'
+                self.send_response(413)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(body)
+                self.close_connection = True
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}"
+            with self.assertRaises(RewardsmithError) as big:
+                RewardsmithClient(url).score([{"completion": "x" * 20_000_000}])
+            self.assertEqual(big.exception.status, 413)
+            self.assertIn("larger than this server accepts", big.exception.message)
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+class VerlKeys(unittest.TestCase):
+    """verl gathers each key of the results into one column: every result must carry the same keys."""
+
+    def test_a_record_without_components_still_has_every_reward_key(self):
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                self.reply({"status": "ready", "rewards": ["correct", "format"], "null_reward": -1, "workers": 1})
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                ok = {"reward": 1, "status": "ok", "components": {"correct": {"reward": 1, "status": "ok"}, "format": {"reward": 1, "status": "ok"}}}
+                timed_out = {"reward": None, "status": "error", "reason": "not scored within the server's per-request timeout (30000 ms)"}
+                self.reply({"results": [ok, timed_out]})
+
+            def reply(self, obj):
+                body = json.dumps(obj).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}"
+            out = compute_score_batch(["a", "b"], [GOOD, GOOD], ["42", "42"], None, url=url)
+            self.assertEqual(out[1], {"score": -1.0, "ok": 0.0, "reward_correct": -1.0, "reward_format": -1.0})
+            self.assertEqual(set(out[0]), set(out[1]))
         finally:
             server.shutdown()
             server.server_close()

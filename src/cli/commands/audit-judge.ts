@@ -25,7 +25,8 @@ Options:
   --json               print the report as JSON
   --fail-above <rate>  exit 3 when a judge's overall false-positive rate (guards off) is above rate
 
-Exit status: 0 audited; 3 a rate above --fail-above; 2 usage or spec error; 1 I/O failure.`;
+Exit status: 0 audited; 3 a rate above --fail-above; 2 usage or spec error; 1 I/O failure or a
+judge that gave no verdict on any probe (e.g. its endpoint is down).`;
 
 export async function auditJudgeCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
@@ -66,7 +67,13 @@ export async function auditJudgeCommand(argv: string[]): Promise<number> {
   const reports = await auditJudges(spec, { probes, items, threshold, rewards: values.reward });
   process.stdout.write(values.json ? JSON.stringify(reports, null, 2) + "\n" : formatAudit(reports));
   if (failAbove !== undefined && reports.some((r) => r.rate !== null && r.rate > failAbove)) return 3;
-  return 0;
+  // A judge that gave no verdict (its endpoint down) was not measured: a CI gate must not pass on it.
+  const unmeasured = reports.filter((r) => r.rate === null);
+  for (const r of unmeasured) {
+    const first = r.rows.find((row) => row.error)?.error;
+    process.stderr.write(`rewardsmith audit-judge: judge reward "${r.reward}" gave no verdict on any probe${first ? ` (first error: ${first})` : ""}: nothing was measured\n`);
+  }
+  return unmeasured.length > 0 ? 1 : 0;
 }
 
 function rate(value: string | undefined, flag: string): number | undefined {

@@ -103,9 +103,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   if (cluster.isPrimary) announce(server.url);
   const status = await serveUntilSignal(server, options);
-  // A cluster worker keeps an IPC channel open; leave explicitly once the requests are answered.
-  if (cluster.isWorker) process.exit(status);
-  return status;
+  // Leave once the requests are answered: a cluster worker keeps an IPC channel open, and work a
+  // request gave up on at its timeout (a slow judge call still retrying) would keep the process alive.
+  process.exit(status);
 }
 
 function port(value: string | undefined): number | undefined {

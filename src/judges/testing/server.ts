@@ -39,7 +39,7 @@ export type Fault =
   | { status: number; retryAfter?: number; message?: string }
   | { delayMs: number }
   | { malformed: true }
-  | { text: string };
+  | { text: string; finishReason?: string };
 
 export interface FakeServerOptions {
   /** The fake model. Default: a gullible, position-biased judge (top score, yes, winner A). */
@@ -150,7 +150,7 @@ export async function startFakeJudgeServer(options: FakeServerOptions = {}): Pro
           index: 0,
           message: { role: "assistant", content },
           logprobs: body.logprobs ? { content: logprobs(tokens, body.top_logprobs ?? 0, verdict && options.scoreDistribution?.(fake, verdict)) } : null,
-          finish_reason: "stop",
+          finish_reason: fault && "text" in fault ? (fault.finishReason ?? "stop") : "stop",
         },
       ],
       usage: { prompt_tokens: countWords(body.messages), completion_tokens: tokens.length, total_tokens: countWords(body.messages) + tokens.length },
