@@ -144,9 +144,15 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
     const scorable: Sample[] = [];
     for (const s of samples) if (s !== undefined) scorable.push(s);
     const scored = new Array<OutputRecord>(scorable.length);
-    await service.run(ticket, scorable, deadlineOf(reply), (offset, records) => {
-      for (let k = 0; k < records.length; k++) scored[offset + k] = records[k];
-    });
+    await service.run(
+      ticket,
+      scorable,
+      deadlineOf(reply),
+      (offset, records) => {
+        for (let k = 0; k < records.length; k++) scored[offset + k] = records[k];
+      },
+      () => reply.raw.destroyed,
+    );
     const results = new Array<OutputRecord>(samples.length);
     for (let i = 0, next = 0; i < samples.length; i++) {
       results[i] = notPrefix[i] ? { id: i, reward: null, status: "unscorable", reason: NOT_PREFIX_REASON } : scored[next++];

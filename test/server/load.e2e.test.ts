@@ -153,3 +153,27 @@ test("a client that disconnects mid-stream stops the scoring of its request: no 
     await judge.close();
   }
 });
+
+test("a /get_reward client that gives up stops the scoring of its request too", async () => {
+  const judge = await startFakeJudgeServer({ latencyMs: 50 });
+  const spec = join(writeFiles({ "judge.yaml": `rewards:\n  j: {type: judge, mode: pointwise, base_url: "${judge.url}", model: m, retries: 0, cache: false}\n` }), "judge.yaml");
+  const server = await startServe(["--spec", spec, "--chunk-size", "1"]);
+  try {
+    const query = Array.from({ length: 40 }, (_, i) => `answer ${i}`);
+    const abort = new AbortController();
+    const sent = fetch(`${server.url}/get_reward`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }), signal: abort.signal });
+    while (judge.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    abort.abort();
+    await assert.rejects(sent);
+    let inFlight = 1;
+    for (let i = 0; i < 400 && inFlight > 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      inFlight = metricValue(await (await fetch(`${server.url}/metrics`)).text(), "rewardsmith_requests_in_flight") ?? 0;
+    }
+    assert.equal(inFlight, 0, "the request has finished");
+    assert.ok(judge.requests.length < query.length, `${judge.requests.length} judge calls for ${query.length} queries`);
+  } finally {
+    assert.equal(await server.stop(), 0);
+    await judge.close();
+  }
+});
