@@ -43,6 +43,9 @@ export function scoreMath(completion: string, reference: string | readonly strin
       // candidate such as its last number would be judged for the wrong reason).
       if (err instanceof UnsupportedError) return { reward: 0, status: "ok", reason: `${c.rule} answer "${clip(c.text)}" not read: ${err.message}` };
       firstError ||= `${c.rule} answer "${clip(c.text)}" could not be parsed: ${(err as Error).message}`;
+      // A box or "####" line is the answer the model committed to: the later rules would only read
+      // a number out of it (`\boxed{4 \\ 5}` is not 5).
+      if (c.rule === "boxed" || c.rule === "gsm8k") break;
       continue;
     }
     try {

@@ -43,8 +43,15 @@ function repeatingDecimals(s: string): string {
     .replace(/(\d{1,60})\.(\d{0,60})\((\d{1,60})\)/g, (_, w: string, f: string, c: string) => repeatingFraction(w, f, c));
 }
 
+/** `\begin{aligned} x &= 2 \\ y &= 3 \end{aligned}`: the lines as a list, alignment marks dropped. */
+function alignedLines(s: string): string {
+  const env = /\\(?:begin|end)\s*\{(?:align|aligned|equation|gather|gathered)\*?\}/g;
+  if (!env.test(s)) return s;
+  return s.replace(env, " ").replace(/\\\\/g, ",").replace(/&/g, " ");
+}
+
 export function normalizeAnswer(input: string): string {
-  let s = repeatingDecimals(repairEscapes(input));
+  let s = alignedLines(repeatingDecimals(repairEscapes(input)));
   // Doubly escaped commands ("\\frac") as found in JSON-in-JSON data.
   if (!/(?<!\\)\\[a-zA-Z]/.test(s)) s = s.replace(/\\\\(?=[a-zA-Z]{2})/g, "\\");
   s = s
