@@ -57,6 +57,17 @@ function looksLikeProse(s: string): boolean {
 
 const num = (n: bigint): Node => ({ k: "num", v: rat(n), decimals: 0 });
 
+const QUALIFIERS = /\b(?:not|least|most|than|about|approx\w*|roughly|around|nearly|almost|maybe|perhaps|possibly|probably|either|wrong|incorrect|if|else|otherwise|unless|except)\b/i;
+
+/**
+ * Text next to a value that is only its unit (`\text{ cm}`, `\text{ ways}`) and can be dropped;
+ * text with a number, a list ("or 5" is ", 5" by now) or a qualifier ("at least", "not") changes
+ * the answer.
+ */
+function unitText(s: string): boolean {
+  return !/[\d,]/.test(s) && !QUALIFIERS.test(s);
+}
+
 class Parser {
   i = 0;
   private depth = 0;
@@ -197,7 +208,7 @@ class Parser {
       } else break;
       if (factors.length > LIMITS.maxItems) throw new LimitError("expression too long");
     }
-    const meaningful = factors.filter((f) => f.k !== "text");
+    const meaningful = factors.filter((f) => f.k !== "text" || !unitText(f.s));
     const kept = meaningful.length > 0 ? meaningful : factors;
     if (kept.length === 1) return kept[0];
     if (kept.every((f) => f.k === "text")) return { k: "text", s: kept.map((f) => (f as { s: string }).s).join(" ") };
