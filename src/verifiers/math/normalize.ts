@@ -95,6 +95,9 @@ export function normalizeAnswer(input: string): string {
   return stripTrailingWords(s);
 }
 
+/** Words after a number that change its value, so they are never a unit ("4 thousand", "4 squared"). */
+export const VALUE_WORDS = /\b(?:hundred|thousand|million|billion|trillion|dozen|squared|cubed|factorial)\b/i;
+
 const SHORT_UNITS = new Set(["cm", "mm", "km", "kg", "mg", "ml", "ft", "yd", "mi", "hr", "lb", "oz", "sq", "mph", "kph"]);
 
 /**
@@ -107,6 +110,6 @@ function stripTrailingWords(s: string): string {
   if (!m) return s;
   const words = m[3].trim().split(/[\s.]+/).filter(Boolean);
   const unit = (w: string) => SHORT_UNITS.has(w.toLowerCase()) || (m[2] !== "" && w.length >= 3 && !FUNCTION_WORDS.has(w.toLowerCase()));
-  if (!words.every(unit)) return s;
+  if (!words.every(unit) || VALUE_WORDS.test(m[3])) return s;
   return s.slice(0, m.index + 1).trimEnd();
 }

@@ -1,6 +1,6 @@
 import type { Node } from "./ast.ts";
 import { LIMITS } from "./limits.ts";
-import { normalizeAnswer } from "./normalize.ts";
+import { normalizeAnswer, VALUE_WORDS } from "./normalize.ts";
 import { fromDecimal, rat } from "./rational.ts";
 import { checkBounds } from "./bounds.ts";
 import { freeSymbols } from "./evaluate.ts";
@@ -65,7 +65,7 @@ const QUALIFIERS = /\b(?:not|least|most|than|about|approx\w*|roughly|around|near
  * the answer.
  */
 function unitText(s: string): boolean {
-  return !/[\d,]/.test(s) && !QUALIFIERS.test(s);
+  return !/[\d,]/.test(s) && !QUALIFIERS.test(s) && !VALUE_WORDS.test(s);
 }
 
 class Parser {
