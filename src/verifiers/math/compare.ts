@@ -518,9 +518,16 @@ function intervalOf(r: Node & { k: "rel" }): Node | undefined {
   if (r.args.length === 2 && INEQ.has(r.ops[0])) {
     let [a, b] = r.args;
     let op = r.ops[0];
-    if (!nameLike(a) && nameLike(b)) {
+    if (!nameLike(a) && (nameLike(b) || scaledName(b))) {
       [a, b] = [b, a];
       op = flip(op);
+    }
+    // -x < -5, 2x > 10: the variable's constant factor moves to the bound.
+    const scaled = scaledName(a);
+    if (scaled && constant(b)) {
+      a = scaled.name;
+      b = { k: "div", a: b, b: scaled.c };
+      if (numericValue(scaled.c, EMPTY) < 0) op = flip(op);
     }
     // |x| < 2 → (-2, 2); |x| >= 2 → (-∞, -2] ∪ [2, ∞)
     if (a.k === "fn" && a.name === "abs" && a.args.length === 1 && nameLike(a.args[0]) && constant(b) && numericValue(b, EMPTY) > 0) {
@@ -548,6 +555,18 @@ function intervalOf(r: Node & { k: "rel" }): Node | undefined {
     return { k: "interval", lo: r.args[2], hi: r.args[0], lc: r.ops[1] === ">=", rc: r.ops[0] === ">=" };
   }
   return undefined;
+}
+
+/** `-x`, `2x`, `-\frac{1}{2}x`: a variable times a non-zero constant. */
+function scaledName(n: Node): { name: Node; c: Node } | undefined {
+  if (n.k === "neg") {
+    if (n.a.k === "sym") return { name: n.a, c: { k: "num", v: Q.rat(-1n), decimals: 0 } };
+    const inner = scaledName(n.a);
+    return inner && { name: inner.name, c: { k: "neg", a: inner.c } };
+  }
+  if (n.k !== "mul" || n.args.length !== 2 || n.args[1].k !== "sym" || freeSymbols(n.args[0]).size !== 0) return undefined;
+  const c = numericValue(n.args[0], EMPTY);
+  return Number.isFinite(c) && c !== 0 ? { name: n.args[1], c: n.args[0] } : undefined;
 }
 
 function flip(op: string): string {
