@@ -209,6 +209,12 @@ function phraseCandidates(text: string, phrase: RegExpExecArray): string[] {
   const from = phrase.index + phrase[0].length;
   let seg = text.slice(from, from + 600);
   seg = seg.split(/\n\s*\n/)[0].replace(CLOSING, "").trim();
+  // "The answer is $\frac12$.\nNote that $\frac12 < 1$.": the answer is the first line with content,
+  // unless that line opens display math or the lines are joined by a connective ("3\nor 4", "3,\n4").
+  const lines = seg.split("\n");
+  const k = lines.findIndex((l) => !/^[:：*\s]*$/.test(l));
+  const joined = k >= 0 && (/(?:\bor|\band|[,;+\-=])\s*$/i.test(lines[k]) || /^\s*(?:or\b|and\b|[,;+\-=])/i.test(lines[k + 1] ?? ""));
+  if (k >= 0 && !joined && !/\\\[\s*$|\$\$\s*$/.test(lines[k])) seg = lines[k].trim();
   if (!seg) return [];
   const out: string[] = [];
   const envs = mathSegments(seg);
