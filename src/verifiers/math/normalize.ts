@@ -59,6 +59,8 @@ export function normalizeAnswer(input: string): string {
     .replace(/\\[dtc]frac(?![a-zA-Z])/g, "\\frac")
     .replace(/\\imath(?![a-zA-Z])/g, "i")
     .replace(/\\[dt]binom(?![a-zA-Z])/g, "\\binom")
+    // "5\,\mathrm{kg}", "20\mathrm{~cm}^2": an upright unit after a number (not \mathrm{e}, \mathrm{i}, \mathrm{x}).
+    .replace(/(\d\s*(?:\\[,;: ]\s*)?)\\mathrm\s*\{\s*~?\s*((?:[a-zA-Z]{2,}|[mgsLKNJWVA])(?:\s*\/\s*[a-zA-Z]+)?)\s*\}(?=\s*(?:\^\s*(?:\d|\{[^{}]*\}))?\s*$)/, "$1\\text{ $2}")
     .replace(/\\(?:displaystyle|textstyle|limits|nolimits|mathstrut|boldsymbol|bm|mathbf|mathit|mathrm|mathsf|operatorname|mathnormal|rm|bf|it)(?![a-zA-Z])/g, "")
     .replace(/\{\s*,\s*\}\s*/g, "")
     .replace(/(\d),\\!\s*(?=\d{3})/g, "$1")
@@ -69,6 +71,8 @@ export function normalizeAnswer(input: string): string {
     .replace(/\\%|％/g, "%")
     .replace(/\s*\b(?:percentage|percent|pct)\b/gi, "%")
     .replace(/\^\s*\{?\s*\\circ\s*\}?|\\degree(?![a-zA-Z])/g, "°")
+    // 100°C, 100^\circ\mathrm{F}: the scale letter goes with the degree mark.
+    .replace(/°\s*(?:\\(?:text|mathrm)\s*)?(?:\{\s*[CF]\s*\}|[CF](?![a-zA-Z]))/g, "°")
     .replace(/\\text(?:normal|bf|it|rm|sf|tt)?\s*\{\s*(?:and|or)\s*\}|\\mbox\s*\{\s*(?:and|or)\s*\}/g, ",")
     .replace(/\s*,?\s*\b(?:and|or)\b\s*/g, ",")
     // "W(x)=1orW(x)=-1": a connective glued between a value and a capitalised name or bracket.
