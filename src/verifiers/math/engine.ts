@@ -135,18 +135,30 @@ function pickWhole(text: string): { rule: string; letter: string } | undefined {
   return l ? { rule: "whole", letter: l } : undefined;
 }
 
+/** A second letter after the first ("C or D", "C, D", "C/D"): a hedge, which matches no single letter. */
+const SECOND_LETTER = String.raw`(\s*\)?\s*(?:,|\/|&|\bor\b|\band\b|\\text\s*\{\s*(?:or|and)\s*\})\s*\(?\s*[A-J]\b(?![a-z']))?`;
+const BOXED_LETTER = new RegExp(String.raw`^[\s$]*(?:\\(?:text|textbf|mathrm)\s*\{\s*)?\(?\s*([A-J])\b` + SECOND_LETTER);
+const ANSWER_LETTER = new RegExp(String.raw`\b(?:[Aa]nswer|ANSWER|[Oo]ption|[Cc]hoice)\s*(?:is|:)?\s*[:：]?\s*(?:\*\*)?\s*\(?([A-J])\b(?![a-z'])` + SECOND_LETTER, "g");
+
 function pickChoice(completion: string): { rule: string; letter: string } | undefined {
   const text = completion.length > LIMITS.maxCompletionChars ? completion.slice(-LIMITS.maxCompletionChars) : completion;
   const boxed = lastBoxedGroup(text);
   if (boxed !== undefined) {
-    const m = /^[\s$]*(?:\\(?:text|textbf|mathrm)\s*\{\s*)?\(?\s*([A-J])\b/.exec(boxed);
-    if (m) return { rule: "boxed", letter: m[1] };
+    const m = BOXED_LETTER.exec(boxed);
+    if (m) return { rule: "boxed", letter: m[1] + (m[2] ?? "") };
   }
-  let last: string | undefined;
-  for (const m of text.matchAll(/\b(?:[Aa]nswer|ANSWER|[Oo]ption|[Cc]hoice)\s*(?:is|:)?\s*[:：]?\s*(?:\*\*)?\s*\(?([A-J])\b(?![a-z'])/g)) last = m[1];
-  if (last) return { rule: "answer", letter: last };
+  // "Answer: A. Option C is wrong.": an answer phrase outranks a mention of an option.
+  let answer: string | undefined;
+  let option: string | undefined;
+  for (const m of text.matchAll(ANSWER_LETTER)) {
+    if (/^answer/i.test(m[0])) answer = m[1] + (m[2] ?? "");
+    else option = m[1] + (m[2] ?? "");
+  }
+  const said = answer ?? option;
+  if (said) return { rule: "answer", letter: said };
   const whole = pickWhole(text.replace(/\*\*/g, "").replace(/\\boxed\{|\}/g, ""));
   if (whole) return whole;
+  let last: string | undefined;
   for (const m of text.matchAll(/\(([A-J])\)|^\s*\**([A-J])[.)]\**\s*$/gm)) last = m[1] ?? m[2];
   return last ? { rule: "letter", letter: last } : undefined;
 }
