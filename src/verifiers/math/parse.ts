@@ -191,6 +191,7 @@ class Parser {
   /** Explicit `*` and `/`, and implicit multiplication by juxtaposition; unit text is dropped. */
   private parseMul(): Node {
     const factors: Node[] = [this.parseUnary()];
+    let juxtaposed = false;
     for (;;) {
       const t = this.peek();
       if (!t) break;
@@ -198,13 +199,23 @@ class Parser {
         this.i++;
         const f = this.parseUnary();
         if (t.v === "*") factors.push(f);
-        else factors.push({ k: "div", a: factors.pop()!, b: f });
+        else {
+          const d: Node = { k: "div", a: factors.pop()!, b: f };
+          // "2 1/2": a fraction written right after a whole number is a mixed number.
+          const mixed = juxtaposed ? mixedNumber(factors[factors.length - 1], d) : undefined;
+          if (mixed) factors[factors.length - 1] = mixed;
+          else factors.push(d);
+        }
+        juxtaposed = false;
       } else if (this.startsFactor(t)) {
         const prev = factors[factors.length - 1];
         const f = this.parsePostfix();
+        // "2 4" is neither 8 nor 24.
+        if (prev.k === "num" && f.k === "num" && !this.isOp("/")) throw new ParseError("two numbers side by side");
         const mixed = mixedNumber(prev, f);
         if (mixed) factors[factors.length - 1] = mixed;
         else factors.push(f);
+        juxtaposed = !mixed;
       } else break;
       if (factors.length > LIMITS.maxItems) throw new LimitError("expression too long");
     }
