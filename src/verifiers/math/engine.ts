@@ -35,7 +35,7 @@ export function scoreMath(completion: string, reference: string | readonly strin
     if (c.text.trim() === "") continue;
     let pred: Node;
     try {
-      pred = parseAnswer(o.decimalComma && c.rule === "whole" ? decimalCommaNumber(c.text) : c.text);
+      pred = parseAnswer(o.decimalComma ? decimalCommaNumber(c.text) : c.text);
     } catch (err) {
       if (err instanceof ProseError) continue;
       if (err instanceof LimitError) return { reward: null, status: "error", reason: `${c.rule} answer rejected: ${err.message}` };
@@ -79,7 +79,7 @@ function referenceAnswer(reference: string, o: MathOptions): Gold | string {
   // GSM8K references: a worked solution ending in "#### 72".
   const hashes = reference.lastIndexOf("####");
   if (hashes >= 0) texts.push(reference.slice(hashes + 4).trim());
-  if (reference.length <= LIMITS.maxAnswerChars) texts.push(o.decimalComma ? decimalCommaNumber(reference) : reference);
+  if (reference.length <= LIMITS.maxAnswerChars) texts.push(reference);
   const envs = mathSegments(reference);
   if (envs.length) texts.push(envs[envs.length - 1].inner);
   let error: string | undefined;
@@ -88,7 +88,7 @@ function referenceAnswer(reference: string, o: MathOptions): Gold | string {
     const letter = choiceLetter(t);
     if (letter) return { letter };
     try {
-      return { node: parseAnswer(t) };
+      return { node: parseAnswer(o.decimalComma ? decimalCommaNumber(t) : t) };
     } catch (err) {
       if (err instanceof ProseError) prose = true;
       error ??= `reference could not be parsed: ${(err as Error).message}`;
@@ -100,9 +100,10 @@ function referenceAnswer(reference: string, o: MathOptions): Gold | string {
   return error ?? "reference has no answer";
 }
 
+/** "2,74" (also "$2,74$") is 2.74 with decimal commas; anything else is left as it is. */
 function decimalCommaNumber(text: string): string {
-  const t = text.trim();
-  return /^-?(?:0,\d+|\d+,(?:\d{1,2}|\d{4,}))$/.test(t) ? t.replace(",", ".") : text;
+  const m = /^[\s$]*(-?(?:0,\d+|\d+,(?:\d{1,2}|\d{4,})))[\s$]*$/.exec(text);
+  return m ? m[1].replace(",", ".") : text;
 }
 
 /** "C", "(C)", "\text{C}", "$\text{(C)}$" → "C". */
