@@ -185,7 +185,7 @@ function product(parts: Node[][]): Node[][] {
 /** Sample points for randomized evaluation: fixed, so results are deterministic. */
 const SAMPLE_VALUES = [0.5772, 1.3247, 2.2360, 0.7071, 1.6180, 2.7183, 0.3679, 1.1892];
 const POINTS = 5;
-const NEGATIVE_POINTS = 2;
+const EXTRA_POINTS = 2;
 
 type Interval = { lo: Node; hi: Node; lc: boolean; rc: boolean };
 
@@ -383,17 +383,19 @@ class Comparer {
       valid++;
     }
     if (valid === 0) return key(g) === key(p);
-    // The points above are all positive, where |x| = x. When a side writes |…|, the sign matters:
-    // check negative points too, where only two finite values that disagree count (answers that
-    // assume positive variables, such as \ln x for \ln|x|, merely differ in domain there).
-    if (!(key(g) + key(p)).includes('"name":"abs"')) return true;
-    for (let k = 0; k < NEGATIVE_POINTS; k++) {
-      const env = environment(syms, k);
-      for (const [name, v] of env) env.set(name, -v);
-      if (rename) for (const [from, to] of rename) env.set(from, env.get(to)!);
-      const a = numericValue(g, env);
-      const b = numericValue(p, env);
-      if (Number.isFinite(a) && Number.isFinite(b) && !close(a, b, this.o.tolerance)) return false;
+    // The points above are small and positive: |x - 5| = 5 - x and |x| = x there. Check points ten
+    // times larger, and when a side writes |…| negative ones too; there only two finite values that
+    // disagree count (answers that assume positive variables, \ln x for \ln|x|, differ in domain).
+    const scales = (key(g) + key(p)).includes('"name":"abs"') ? [10, -1, -10] : [10];
+    for (const scale of scales) {
+      for (let k = 0; k < EXTRA_POINTS; k++) {
+        const env = environment(syms, k);
+        for (const [name, v] of env) env.set(name, v * scale);
+        if (rename) for (const [from, to] of rename) env.set(from, env.get(to)!);
+        const a = numericValue(g, env);
+        const b = numericValue(p, env);
+        if (Number.isFinite(a) && Number.isFinite(b) && !close(a, b, this.o.tolerance)) return false;
+      }
     }
     return true;
   }
