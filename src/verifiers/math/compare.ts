@@ -287,7 +287,16 @@ class Comparer {
       valid++;
     }
     if (valid === 0) return key(d1) === key(d2);
-    return ratio !== undefined && (sign === 0 || ratio > 0);
+    if (ratio === undefined || (sign !== 0 && ratio <= 0)) return false;
+    for (const env of extraEnvironments(syms, d1, d2)) {
+      const a = numericValue(d1, env);
+      const b = numericValue(d2, env);
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+      const za = Math.abs(a) < 1e-12;
+      const zb = Math.abs(b) < 1e-12;
+      if (za !== zb || (!za && !close(a / b, ratio, 1e-6))) return false;
+    }
+    return true;
   }
 
   private matrixEqv(g: Node, p: Node): boolean {
@@ -383,25 +392,34 @@ class Comparer {
       valid++;
     }
     if (valid === 0) return key(g) === key(p);
-    // The points above are small and positive: |x - 5| = 5 - x and |x| = x there. Check points ten
-    // times larger, and when a side writes |…| negative ones too; there only two finite values that
-    // disagree count (answers that assume positive variables, \ln x for \ln|x|, differ in domain).
-    const scales = (key(g) + key(p)).includes('"name":"abs"') ? [10, -1, -10] : [10];
-    for (const scale of scales) {
-      for (let k = 0; k < EXTRA_POINTS; k++) {
-        const env = environment(syms, k);
-        for (const [name, v] of env) env.set(name, v * scale);
-        if (rename) for (const [from, to] of rename) env.set(from, env.get(to)!);
-        const a = numericValue(g, env);
-        const b = numericValue(p, env);
-        if (Number.isFinite(a) && Number.isFinite(b) && !close(a, b, this.o.tolerance)) return false;
-      }
+    for (const env of extraEnvironments(syms, g, p)) {
+      if (rename) for (const [from, to] of rename) env.set(from, env.get(to)!);
+      const a = numericValue(g, env);
+      const b = numericValue(p, env);
+      if (Number.isFinite(a) && Number.isFinite(b) && !close(a, b, this.o.tolerance)) return false;
     }
     return true;
   }
 }
 
 const EMPTY: Env = new Map();
+
+/**
+ * Points checked after a match at the sample points, which are small and positive (|x - 5| = 5 - x
+ * and |x| = x there): two points ten times larger, and when a side writes |…| negative ones too.
+ * At these only two finite values that disagree count: answers that assume positive variables
+ * (\ln x for \ln|x|) merely differ in domain there.
+ */
+function* extraEnvironments(syms: string[], a: Node, b: Node): Generator<Map<string, number>> {
+  const scales = (key(a) + key(b)).includes('"name":"abs"') ? [10, -1, -10] : [10];
+  for (const scale of scales) {
+    for (let k = 0; k < EXTRA_POINTS; k++) {
+      const env = environment(syms, k);
+      for (const [name, v] of env) env.set(name, v * scale);
+      yield env;
+    }
+  }
+}
 
 function environment(syms: string[], k: number): Map<string, number> {
   const env = new Map<string, number>();
