@@ -239,11 +239,11 @@ const NUMBER_DC = /(?<![\w.\\^_])-?(?:0,\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]
 /** A repeating decimal: 0.\overline{36}, 0.1\bar{6}, 0.\dot{1}4\dot{2}, 0.(36). */
 const REPEATING = /(?<![\w.\\^_])-?(?:\d{0,60}\.\d{0,60}(?:\\(?:overline|bar)\s*(?:\{\s*\d{1,60}\s*\}|\d)|\\dot\s*(?:\{\d\}|\d)(?:\d{0,60}\\dot\s*(?:\{\d\}|\d))?)|\d{1,60}\.\d{0,60}\(\d{1,60}\))/g;
 
-const SCALES: Record<string, number> = { hundred: 2, thousand: 3, million: 6, billion: 9, trillion: 12 };
+const SCALES: Record<string, string> = { hundred: "*10^2", thousand: "*10^3", million: "*10^6", billion: "*10^9", trillion: "*10^12", squared: "^2", cubed: "^3" };
 
 /**
  * The last number written in the text ("1,000.5", "2/3", "-4"); with `decimalComma`, "2,74" is 2.74.
- * The words around it count: "negative 4" is -4, "4 million" is 4·10^6, and a hedge "3 or 4"
+ * The words around it count: "negative 4" is -4, "4 million" is 4·10^6, "4 squared" is 16, a hedge "3 or 4"
  * ("either 3 or 4", "3 (or possibly 4)") is both numbers.
  */
 export function lastNumber(text: string, decimalComma: boolean): string | undefined {
@@ -261,8 +261,8 @@ export function lastNumber(text: string, decimalComma: boolean): string | undefi
   const clean = (n: string) => (decimalComma && /^-?(?:0,\d+|\d+,(?:\d{1,2}|\d{4,}))$/.test(n) ? n.replace(",", ".") : n.replace(/[ ,]/g, ""));
   let value = clean(last[0]);
   if (!value.startsWith("-") && /\b(?:negative|minus)\s+$/i.test(text.slice(Math.max(0, last.index - 12), last.index))) value = "-" + value;
-  const scale = /^\s+(hundred|thousand|million|billion|trillion)\b/i.exec(text.slice(end, end + 12));
-  if (scale) value = `${value}*10^${SCALES[scale[1].toLowerCase()]}`;
+  const scale = /^\s+(hundred|thousand|million|billion|trillion|squared|cubed)\b/i.exec(text.slice(end, end + 12));
+  if (scale) value = `(${value})${SCALES[scale[1].toLowerCase()]}`;
   if (prev) {
     const gap = text.slice(prev.index + prev[0].length, last.index);
     if (gap.length <= 30 && /\bor\b/i.test(gap) && !/[.;:!?\n]/.test(gap)) return `${clean(prev[0])}, ${value}`;

@@ -99,8 +99,8 @@ export function normalizeAnswer(input: string): string {
   return stripTrailingWords(s);
 }
 
-/** Words after a number that change its value, so they are never a unit ("4 thousand", "4 squared"). */
-export const VALUE_WORDS = /\b(?:hundred|thousand|million|billion|trillion|dozen|squared|cubed|factorial)\b/i;
+/** A word right after a number that changes its value, so it is no unit ("4 thousand", "4 squared"; "4 cm squared" is). */
+export const VALUE_WORDS = /^\s*(?:hundred|thousand|million|billion|trillion|dozen|squared|cubed|factorial)\b/i;
 
 const SHORT_UNITS = new Set(["cm", "mm", "km", "kg", "mg", "ml", "ft", "yd", "mi", "hr", "lb", "oz", "sq", "mph", "kph"]);
 
