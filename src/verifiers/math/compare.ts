@@ -411,7 +411,7 @@ const EMPTY: Env = new Map();
  * (\ln x for \ln|x|) merely differ in domain there.
  */
 function* extraEnvironments(syms: string[], a: Node, b: Node): Generator<Map<string, number>> {
-  const scales = (key(a) + key(b)).includes('"name":"abs"') ? [10, -1, -10] : [10];
+  const scales = hasAbs(a) || hasAbs(b) ? [10, -1, -10] : [10];
   for (const scale of scales) {
     for (let k = 0; k < EXTRA_POINTS; k++) {
       const env = environment(syms, k);
@@ -630,6 +630,15 @@ function flatText(n: Node): string | undefined {
     }
   }
   return s?.toLowerCase().replace(/[\s()[\]{}.,:;'"\\]/g, "");
+}
+
+function hasAbs(n: Node): boolean {
+  if (n.k === "fn" && n.name === "abs") return true;
+  for (const v of Object.values(n)) {
+    const children = Array.isArray(v) ? v.flat() : [v];
+    if (children.some((c) => typeof c === "object" && c !== null && "k" in c && hasAbs(c as Node))) return true;
+  }
+  return false;
 }
 
 /** A structural key (used where numbers cannot decide, e.g. both sides overflow). */

@@ -60,7 +60,7 @@ export function normalizeAnswer(input: string): string {
     .replace(/\\imath(?![a-zA-Z])/g, "i")
     .replace(/\\[dt]binom(?![a-zA-Z])/g, "\\binom")
     // "5\,\mathrm{kg}", "20\mathrm{~cm}^2": an upright unit after a number (not \mathrm{e}, \mathrm{i}, \mathrm{x}).
-    .replace(/(\d\s*(?:\\[,;: ]\s*)?)\\mathrm\s*\{\s*~?\s*((?:[a-zA-Z]{2,}|[mgsLKNJWVA])(?:\s*\/\s*[a-zA-Z]+)?)\s*\}(?=\s*(?:\^\s*(?:\d|\{[^{}]*\}))?\s*$)/, "$1\\text{ $2}")
+    .replace(/(?<=\d\s*(?:\\[,;: ]\s*)?)\\mathrm\s*\{\s*~?\s*((?:[a-zA-Z]{2,}|[mgsLKNJWVA])(?:\s*\/\s*[a-zA-Z]+)?)\s*\}(?=\s*(?:\^\s*(?:\d|\{[^{}]*\}))?\s*$)/, "\\text{ $1}")
     .replace(/\\(?:displaystyle|textstyle|limits|nolimits|mathstrut|boldsymbol|bm|mathbf|mathit|mathrm|mathsf|operatorname|mathnormal|rm|bf|it)(?![a-zA-Z])/g, "")
     .replace(/\{\s*,\s*\}\s*/g, "")
     .replace(/(\d),\\!\s*(?=\d{3})/g, "$1")
