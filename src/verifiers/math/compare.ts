@@ -185,6 +185,7 @@ function product(parts: Node[][]): Node[][] {
 /** Sample points for randomized evaluation: fixed, so results are deterministic. */
 const SAMPLE_VALUES = [0.5772, 1.3247, 2.2360, 0.7071, 1.6180, 2.7183, 0.3679, 1.1892];
 const POINTS = 5;
+const EXTRA_POINTS = 2;
 
 type Interval = { lo: Node; hi: Node; lc: boolean; rc: boolean };
 
@@ -286,7 +287,16 @@ class Comparer {
       valid++;
     }
     if (valid === 0) return key(d1) === key(d2);
-    return ratio !== undefined && (sign === 0 || ratio > 0);
+    if (ratio === undefined || (sign !== 0 && ratio <= 0)) return false;
+    for (const env of extraEnvironments(syms, d1, d2)) {
+      const a = numericValue(d1, env);
+      const b = numericValue(d2, env);
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+      const za = Math.abs(a) < 1e-12;
+      const zb = Math.abs(b) < 1e-12;
+      if (za !== zb || (!za && !close(a / b, ratio, 1e-6))) return false;
+    }
+    return true;
   }
 
   private matrixEqv(g: Node, p: Node): boolean {
@@ -381,11 +391,35 @@ class Comparer {
       if (fa !== fb || !close(a, b, this.o.tolerance)) return false;
       valid++;
     }
-    return valid > 0 || key(g) === key(p);
+    if (valid === 0) return key(g) === key(p);
+    for (const env of extraEnvironments(syms, g, p)) {
+      if (rename) for (const [from, to] of rename) env.set(from, env.get(to)!);
+      const a = numericValue(g, env);
+      const b = numericValue(p, env);
+      if (Number.isFinite(a) && Number.isFinite(b) && !close(a, b, this.o.tolerance)) return false;
+    }
+    return true;
   }
 }
 
 const EMPTY: Env = new Map();
+
+/**
+ * Points checked after a match at the sample points, which are small and positive (|x - 5| = 5 - x
+ * and |x| = x there): two points ten times larger, and when a side writes |…| negative ones too.
+ * At these only two finite values that disagree count: answers that assume positive variables
+ * (\ln x for \ln|x|) merely differ in domain there.
+ */
+function* extraEnvironments(syms: string[], a: Node, b: Node): Generator<Map<string, number>> {
+  const scales = hasAbs(a) || hasAbs(b) ? [10, -1, -10] : [10];
+  for (const scale of scales) {
+    for (let k = 0; k < EXTRA_POINTS; k++) {
+      const env = environment(syms, k);
+      for (const [name, v] of env) env.set(name, v * scale);
+      yield env;
+    }
+  }
+}
 
 function environment(syms: string[], k: number): Map<string, number> {
   const env = new Map<string, number>();
@@ -504,9 +538,16 @@ function intervalOf(r: Node & { k: "rel" }): Node | undefined {
   if (r.args.length === 2 && INEQ.has(r.ops[0])) {
     let [a, b] = r.args;
     let op = r.ops[0];
-    if (!nameLike(a) && nameLike(b)) {
+    if (!nameLike(a) && (nameLike(b) || scaledName(b))) {
       [a, b] = [b, a];
       op = flip(op);
+    }
+    // -x < -5, 2x > 10: the variable's constant factor moves to the bound.
+    const scaled = scaledName(a);
+    if (scaled && constant(b)) {
+      a = scaled.name;
+      b = { k: "div", a: b, b: scaled.c };
+      if (numericValue(scaled.c, EMPTY) < 0) op = flip(op);
     }
     // |x| < 2 → (-2, 2); |x| >= 2 → (-∞, -2] ∪ [2, ∞)
     if (a.k === "fn" && a.name === "abs" && a.args.length === 1 && nameLike(a.args[0]) && constant(b) && numericValue(b, EMPTY) > 0) {
@@ -534,6 +575,18 @@ function intervalOf(r: Node & { k: "rel" }): Node | undefined {
     return { k: "interval", lo: r.args[2], hi: r.args[0], lc: r.ops[1] === ">=", rc: r.ops[0] === ">=" };
   }
   return undefined;
+}
+
+/** `-x`, `2x`, `-\frac{1}{2}x`: a variable times a non-zero constant. */
+function scaledName(n: Node): { name: Node; c: Node } | undefined {
+  if (n.k === "neg") {
+    if (n.a.k === "sym") return { name: n.a, c: { k: "num", v: Q.rat(-1n), decimals: 0 } };
+    const inner = scaledName(n.a);
+    return inner && { name: inner.name, c: { k: "neg", a: inner.c } };
+  }
+  if (n.k !== "mul" || n.args.length !== 2 || n.args[1].k !== "sym" || freeSymbols(n.args[0]).size !== 0) return undefined;
+  const c = numericValue(n.args[0], EMPTY);
+  return Number.isFinite(c) && c !== 0 ? { name: n.args[1], c: n.args[0] } : undefined;
 }
 
 function flip(op: string): string {
@@ -577,6 +630,15 @@ function flatText(n: Node): string | undefined {
     }
   }
   return s?.toLowerCase().replace(/[\s()[\]{}.,:;'"\\]/g, "");
+}
+
+function hasAbs(n: Node): boolean {
+  if (n.k === "fn" && n.name === "abs") return true;
+  for (const v of Object.values(n)) {
+    const children = Array.isArray(v) ? v.flat() : [v];
+    if (children.some((c) => typeof c === "object" && c !== null && "k" in c && hasAbs(c as Node))) return true;
+  }
+  return false;
 }
 
 /** A structural key (used where numbers cannot decide, e.g. both sides overflow). */

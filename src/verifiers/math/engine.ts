@@ -35,7 +35,7 @@ export function scoreMath(completion: string, reference: string | readonly strin
     if (c.text.trim() === "") continue;
     let pred: Node;
     try {
-      pred = parseAnswer(o.decimalComma && c.rule === "whole" ? decimalCommaNumber(c.text) : c.text);
+      pred = parseAnswer(o.decimalComma ? decimalCommaNumber(c.text) : c.text);
     } catch (err) {
       if (err instanceof ProseError) continue;
       if (err instanceof LimitError) return { reward: null, status: "error", reason: `${c.rule} answer rejected: ${err.message}` };
@@ -43,6 +43,9 @@ export function scoreMath(completion: string, reference: string | readonly strin
       // candidate such as its last number would be judged for the wrong reason).
       if (err instanceof UnsupportedError) return { reward: 0, status: "ok", reason: `${c.rule} answer "${clip(c.text)}" not read: ${err.message}` };
       firstError ||= `${c.rule} answer "${clip(c.text)}" could not be parsed: ${(err as Error).message}`;
+      // A box or "####" line is the answer the model committed to: the later rules would only read
+      // a number out of it (`\boxed{4 \\ 5}` is not 5).
+      if (c.rule === "boxed" || c.rule === "gsm8k") break;
       continue;
     }
     try {
@@ -76,7 +79,7 @@ function referenceAnswer(reference: string, o: MathOptions): Gold | string {
   // GSM8K references: a worked solution ending in "#### 72".
   const hashes = reference.lastIndexOf("####");
   if (hashes >= 0) texts.push(reference.slice(hashes + 4).trim());
-  if (reference.length <= LIMITS.maxAnswerChars) texts.push(o.decimalComma ? decimalCommaNumber(reference) : reference);
+  if (reference.length <= LIMITS.maxAnswerChars) texts.push(reference);
   const envs = mathSegments(reference);
   if (envs.length) texts.push(envs[envs.length - 1].inner);
   let error: string | undefined;
@@ -85,7 +88,7 @@ function referenceAnswer(reference: string, o: MathOptions): Gold | string {
     const letter = choiceLetter(t);
     if (letter) return { letter };
     try {
-      return { node: parseAnswer(t) };
+      return { node: parseAnswer(o.decimalComma ? decimalCommaNumber(t) : t) };
     } catch (err) {
       if (err instanceof ProseError) prose = true;
       error ??= `reference could not be parsed: ${(err as Error).message}`;
@@ -97,9 +100,10 @@ function referenceAnswer(reference: string, o: MathOptions): Gold | string {
   return error ?? "reference has no answer";
 }
 
+/** "2,74" (also "$2,74$") is 2.74 with decimal commas; anything else is left as it is. */
 function decimalCommaNumber(text: string): string {
-  const t = text.trim();
-  return /^-?(?:0,\d+|\d+,(?:\d{1,2}|\d{4,}))$/.test(t) ? t.replace(",", ".") : text;
+  const m = /^[\s$]*(-?(?:0,\d+|\d+,(?:\d{1,2}|\d{4,})))[\s$]*$/.exec(text);
+  return m ? m[1].replace(",", ".") : text;
 }
 
 /** "C", "(C)", "\text{C}", "$\text{(C)}$" → "C". */
@@ -132,18 +136,30 @@ function pickWhole(text: string): { rule: string; letter: string } | undefined {
   return l ? { rule: "whole", letter: l } : undefined;
 }
 
+/** A second letter after the first ("C or D", "C, D", "C/D"): a hedge, which matches no single letter. */
+const SECOND_LETTER = String.raw`(\s*\)?\s*(?:,|\/|&|\bor\b|\band\b|\\text\s*\{\s*(?:or|and)\s*\})\s*\(?\s*[A-J]\b(?![a-z']))?`;
+const BOXED_LETTER = new RegExp(String.raw`^[\s$]*(?:\\(?:text|textbf|mathrm)\s*\{\s*)?\(?\s*([A-J])\b` + SECOND_LETTER);
+const ANSWER_LETTER = new RegExp(String.raw`\b(?:[Aa]nswer|ANSWER|[Oo]ption|[Cc]hoice)\s*(?:is|:)?\s*[:：]?\s*(?:\*\*)?\s*\(?([A-J])\b(?![a-z'])` + SECOND_LETTER, "g");
+
 function pickChoice(completion: string): { rule: string; letter: string } | undefined {
   const text = completion.length > LIMITS.maxCompletionChars ? completion.slice(-LIMITS.maxCompletionChars) : completion;
   const boxed = lastBoxedGroup(text);
   if (boxed !== undefined) {
-    const m = /^[\s$]*(?:\\(?:text|textbf|mathrm)\s*\{\s*)?\(?\s*([A-J])\b/.exec(boxed);
-    if (m) return { rule: "boxed", letter: m[1] };
+    const m = BOXED_LETTER.exec(boxed);
+    if (m) return { rule: "boxed", letter: m[1] + (m[2] ?? "") };
   }
-  let last: string | undefined;
-  for (const m of text.matchAll(/\b(?:[Aa]nswer|ANSWER|[Oo]ption|[Cc]hoice)\s*(?:is|:)?\s*[:：]?\s*(?:\*\*)?\s*\(?([A-J])\b(?![a-z'])/g)) last = m[1];
-  if (last) return { rule: "answer", letter: last };
+  // "Answer: A. Option C is wrong.": an answer phrase outranks a mention of an option.
+  let answer: string | undefined;
+  let option: string | undefined;
+  for (const m of text.matchAll(ANSWER_LETTER)) {
+    if (/^answer/i.test(m[0])) answer = m[1] + (m[2] ?? "");
+    else option = m[1] + (m[2] ?? "");
+  }
+  const said = answer ?? option;
+  if (said) return { rule: "answer", letter: said };
   const whole = pickWhole(text.replace(/\*\*/g, "").replace(/\\boxed\{|\}/g, ""));
   if (whole) return whole;
+  let last: string | undefined;
   for (const m of text.matchAll(/\(([A-J])\)|^\s*\**([A-J])[.)]\**\s*$/gm)) last = m[1] ?? m[2];
   return last ? { rule: "letter", letter: last } : undefined;
 }

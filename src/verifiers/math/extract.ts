@@ -209,6 +209,12 @@ function phraseCandidates(text: string, phrase: RegExpExecArray): string[] {
   const from = phrase.index + phrase[0].length;
   let seg = text.slice(from, from + 600);
   seg = seg.split(/\n\s*\n/)[0].replace(CLOSING, "").trim();
+  // "The answer is $\frac12$.\nNote that $\frac12 < 1$.": the answer is the first line with content,
+  // unless that line opens display math or the lines are joined by a connective ("3\nor 4", "3,\n4").
+  const lines = seg.split("\n");
+  const k = lines.findIndex((l) => !/^[:：*\s]*$/.test(l));
+  const joined = k >= 0 && (/(?:\bor|\band|[,;+\-=])\s*$/i.test(lines[k]) || /^\s*(?:or\b|and\b|[,;+\-=])/i.test(lines[k + 1] ?? ""));
+  if (k >= 0 && !joined && !/\\\[\s*$|\$\$\s*$/.test(lines[k])) seg = lines[k].trim();
   if (!seg) return [];
   const out: string[] = [];
   const envs = mathSegments(seg);
@@ -233,11 +239,18 @@ const NUMBER_DC = /(?<![\w.\\^_])-?(?:0,\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]
 /** A repeating decimal: 0.\overline{36}, 0.1\bar{6}, 0.\dot{1}4\dot{2}, 0.(36). */
 const REPEATING = /(?<![\w.\\^_])-?(?:\d{0,60}\.\d{0,60}(?:\\(?:overline|bar)\s*(?:\{\s*\d{1,60}\s*\}|\d)|\\dot\s*(?:\{\d\}|\d)(?:\d{0,60}\\dot\s*(?:\{\d\}|\d))?)|\d{1,60}\.\d{0,60}\(\d{1,60}\))/g;
 
-/** The last number written in the text ("1,000.5", "2/3", "-4"); with `decimalComma`, "2,74" is 2.74. */
+const SCALES: Record<string, string> = { hundred: "*10^2", thousand: "*10^3", million: "*10^6", billion: "*10^9", trillion: "*10^12", squared: "^2", cubed: "^3" };
+
+/**
+ * The last number written in the text ("1,000.5", "2/3", "-4"); with `decimalComma`, "2,74" is 2.74.
+ * The words around it count: "negative 4" is -4, "4 million" is 4·10^6, "4 squared" is 16, a hedge "3 or 4"
+ * ("either 3 or 4", "3 (or possibly 4)") is both numbers.
+ */
 export function lastNumber(text: string, decimalComma: boolean): string | undefined {
-  let last: string | undefined;
-  let end = -1;
-  for (const m of text.matchAll(decimalComma ? NUMBER_DC : NUMBER)) [last, end] = [m[0], m.index + m[0].length];
+  let last: RegExpExecArray | undefined;
+  let prev: RegExpExecArray | undefined;
+  for (const m of text.matchAll(decimalComma ? NUMBER_DC : NUMBER)) [prev, last] = [last, m];
+  const end = last ? last.index + last[0].length : -1;
   // A repeating decimal is one number, not the digits of its period.
   if (text.includes(".")) {
     let repeating: RegExpExecArray | undefined;
@@ -245,6 +258,14 @@ export function lastNumber(text: string, decimalComma: boolean): string | undefi
     if (repeating && repeating.index + repeating[0].length >= end) return repeating[0];
   }
   if (last === undefined) return undefined;
-  if (decimalComma && /^-?(?:0,\d+|\d+,(?:\d{1,2}|\d{4,}))$/.test(last)) return last.replace(",", ".");
-  return last.replace(/[ ,]/g, "");
+  const clean = (n: string) => (decimalComma && /^-?(?:0,\d+|\d+,(?:\d{1,2}|\d{4,}))$/.test(n) ? n.replace(",", ".") : n.replace(/[ ,]/g, ""));
+  let value = clean(last[0]);
+  if (!value.startsWith("-") && /\b(?:negative|minus)\s+$/i.test(text.slice(Math.max(0, last.index - 12), last.index))) value = "-" + value;
+  const scale = /^\s+(hundred|thousand|million|billion|trillion|squared|cubed)\b/i.exec(text.slice(end, end + 12));
+  if (scale) value = `(${value})${SCALES[scale[1].toLowerCase()]}`;
+  if (prev) {
+    const gap = text.slice(prev.index + prev[0].length, last.index);
+    if (gap.length <= 30 && /\bor\b/i.test(gap) && !/[.;:!?\n]/.test(gap)) return `${clean(prev[0])}, ${value}`;
+  }
+  return value;
 }

@@ -43,8 +43,15 @@ function repeatingDecimals(s: string): string {
     .replace(/(\d{1,60})\.(\d{0,60})\((\d{1,60})\)/g, (_, w: string, f: string, c: string) => repeatingFraction(w, f, c));
 }
 
+/** `\begin{aligned} x &= 2 \\ y &= 3 \end{aligned}`: the lines as a list, alignment marks dropped. */
+function alignedLines(s: string): string {
+  const env = /\\(?:begin|end)\s*\{(?:align|aligned|equation|gather|gathered)\*?\}/g;
+  if (!env.test(s)) return s;
+  return s.replace(env, " ").replace(/\\\\/g, ",").replace(/&/g, " ");
+}
+
 export function normalizeAnswer(input: string): string {
-  let s = repeatingDecimals(repairEscapes(input));
+  let s = alignedLines(repeatingDecimals(repairEscapes(input)));
   // Doubly escaped commands ("\\frac") as found in JSON-in-JSON data.
   if (!/(?<!\\)\\[a-zA-Z]/.test(s)) s = s.replace(/\\\\(?=[a-zA-Z]{2})/g, "\\");
   s = s
@@ -52,6 +59,8 @@ export function normalizeAnswer(input: string): string {
     .replace(/\\[dtc]frac(?![a-zA-Z])/g, "\\frac")
     .replace(/\\imath(?![a-zA-Z])/g, "i")
     .replace(/\\[dt]binom(?![a-zA-Z])/g, "\\binom")
+    // "5\,\mathrm{kg}", "20\mathrm{~cm}^2": an upright unit after a number (not \mathrm{e}, \mathrm{i}, \mathrm{x}).
+    .replace(/(?<=\d\s*(?:\\[,;: ]\s*)?)\\mathrm\s*\{\s*~?\s*((?:[a-zA-Z]{2,}|[mgsLKNJWVA])(?:\s*\/\s*[a-zA-Z]+)?)\s*\}(?=\s*(?:\^\s*(?:\d|\{[^{}]*\}))?\s*$)/, "\\text{ $1}")
     .replace(/\\(?:displaystyle|textstyle|limits|nolimits|mathstrut|boldsymbol|bm|mathbf|mathit|mathrm|mathsf|operatorname|mathnormal|rm|bf|it)(?![a-zA-Z])/g, "")
     .replace(/\{\s*,\s*\}\s*/g, "")
     .replace(/(\d),\\!\s*(?=\d{3})/g, "$1")
@@ -62,6 +71,8 @@ export function normalizeAnswer(input: string): string {
     .replace(/\\%|％/g, "%")
     .replace(/\s*\b(?:percentage|percent|pct)\b/gi, "%")
     .replace(/\^\s*\{?\s*\\circ\s*\}?|\\degree(?![a-zA-Z])/g, "°")
+    // 100°C, 100^\circ\mathrm{F}: the scale letter goes with the degree mark.
+    .replace(/°\s*(?:\\(?:text|mathrm)\s*)?(?:\{\s*[CF]\s*\}|[CF](?![a-zA-Z]))/g, "°")
     .replace(/\\text(?:normal|bf|it|rm|sf|tt)?\s*\{\s*(?:and|or)\s*\}|\\mbox\s*\{\s*(?:and|or)\s*\}/g, ",")
     .replace(/\s*,?\s*\b(?:and|or)\b\s*/g, ",")
     // "W(x)=1orW(x)=-1": a connective glued between a value and a capitalised name or bracket.
@@ -88,6 +99,9 @@ export function normalizeAnswer(input: string): string {
   return stripTrailingWords(s);
 }
 
+/** A word right after a number that changes its value, so it is no unit ("4 thousand", "4 squared"; "4 cm squared" is). */
+export const VALUE_WORDS = /^\s*(?:hundred|thousand|million|billion|trillion|dozen|squared|cubed|factorial)\b/i;
+
 const SHORT_UNITS = new Set(["cm", "mm", "km", "kg", "mg", "ml", "ft", "yd", "mi", "hr", "lb", "oz", "sq", "mph", "kph"]);
 
 /**
@@ -100,6 +114,6 @@ function stripTrailingWords(s: string): string {
   if (!m) return s;
   const words = m[3].trim().split(/[\s.]+/).filter(Boolean);
   const unit = (w: string) => SHORT_UNITS.has(w.toLowerCase()) || (m[2] !== "" && w.length >= 3 && !FUNCTION_WORDS.has(w.toLowerCase()));
-  if (!words.every(unit)) return s;
+  if (!words.every(unit) || VALUE_WORDS.test(m[3])) return s;
   return s.slice(0, m.index + 1).trimEnd();
 }

@@ -1,6 +1,6 @@
 import type { Node } from "./ast.ts";
 import { LIMITS } from "./limits.ts";
-import { normalizeAnswer } from "./normalize.ts";
+import { normalizeAnswer, VALUE_WORDS } from "./normalize.ts";
 import { fromDecimal, rat } from "./rational.ts";
 import { checkBounds } from "./bounds.ts";
 import { freeSymbols } from "./evaluate.ts";
@@ -56,6 +56,17 @@ function looksLikeProse(s: string): boolean {
 }
 
 const num = (n: bigint): Node => ({ k: "num", v: rat(n), decimals: 0 });
+
+const QUALIFIERS = /\b(?:not|least|most|than|about|approx\w*|roughly|around|nearly|almost|maybe|perhaps|possibly|probably|either|wrong|incorrect|if|else|otherwise|unless|except)\b/i;
+
+/**
+ * Text next to a value that is only its unit (`\text{ cm}`, `\text{ ways}`) and can be dropped;
+ * text with a number, a list ("or 5" is ", 5" by now) or a qualifier ("at least", "not") changes
+ * the answer.
+ */
+function unitText(s: string): boolean {
+  return !/[\d,]/.test(s) && !QUALIFIERS.test(s) && !VALUE_WORDS.test(s);
+}
 
 class Parser {
   i = 0;
@@ -180,6 +191,7 @@ class Parser {
   /** Explicit `*` and `/`, and implicit multiplication by juxtaposition; unit text is dropped. */
   private parseMul(): Node {
     const factors: Node[] = [this.parseUnary()];
+    let juxtaposed = false;
     for (;;) {
       const t = this.peek();
       if (!t) break;
@@ -187,17 +199,27 @@ class Parser {
         this.i++;
         const f = this.parseUnary();
         if (t.v === "*") factors.push(f);
-        else factors.push({ k: "div", a: factors.pop()!, b: f });
+        else {
+          const d: Node = { k: "div", a: factors.pop()!, b: f };
+          // "2 1/2": a fraction written right after a whole number is a mixed number.
+          const mixed = juxtaposed ? mixedNumber(factors[factors.length - 1], d) : undefined;
+          if (mixed) factors[factors.length - 1] = mixed;
+          else factors.push(d);
+        }
+        juxtaposed = false;
       } else if (this.startsFactor(t)) {
         const prev = factors[factors.length - 1];
         const f = this.parsePostfix();
+        // "2 4" is neither 8 nor 24.
+        if (prev.k === "num" && f.k === "num" && !this.isOp("/")) throw new ParseError("two numbers side by side");
         const mixed = mixedNumber(prev, f);
         if (mixed) factors[factors.length - 1] = mixed;
         else factors.push(f);
+        juxtaposed = !mixed;
       } else break;
       if (factors.length > LIMITS.maxItems) throw new LimitError("expression too long");
     }
-    const meaningful = factors.filter((f) => f.k !== "text");
+    const meaningful = factors.filter((f) => f.k !== "text" || !unitText(f.s));
     const kept = meaningful.length > 0 ? meaningful : factors;
     if (kept.length === 1) return kept[0];
     if (kept.every((f) => f.k === "text")) return { k: "text", s: kept.map((f) => (f as { s: string }).s).join(" ") };
