@@ -140,6 +140,7 @@ test("sql reward: inline schema + rows, database templates, malformed prediction
     { completion: "SELECT 1", reference: GOLD, meta: { db_id: "missing" } },
     { completion: "SELECT 1", reference: { query: "SELECT nope FROM t", schema: "CREATE TABLE t(a)" } },
     { completion: "SELECT 1", reference: 42 },
+    { completion: "SELECT 1", reference: GOLD, meta: { db_id: "../hr" } },
   ];
   const out = (await r.score(samples)) as RewardResult[];
   assert.equal(out[0].reward, 1);
@@ -153,6 +154,8 @@ test("sql reward: inline schema + rows, database templates, malformed prediction
   assert.equal(out[6].status, "unscorable");
   assert.match(out[6].reason!, /reference query fails: no such column: nope/);
   assert.equal(out[7].status, "unscorable");
+  assert.equal(out[8].status, "unscorable"); // a record cannot steer the template out of its directory
+  assert.match(out[8].reason!, /"db_id" \("\.\.\/hr"\) is not a plain name/);
   assert.throws(() => sqlReward.options.parse({ weights: { execution: 0 } }), /at least one positive weight/);
 });
 

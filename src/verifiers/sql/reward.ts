@@ -51,15 +51,18 @@ export function extractSql(text: string): string {
   return (last ?? text).trim();
 }
 
+/** A record's value fills one path component: a name such as a Spider db_id, never a way out of the template's directory. */
+const PATH_NAME = /^(?!\.\.?$)[^/\\\0]+$/;
+
 function fillTemplate(template: string, sample: Sample): string | { error: string } {
-  let missing: string | undefined;
+  let problem: string | undefined;
   const out = template.replace(/\{(\w+)\}/g, (_, field: string) => {
     const v = sample.meta?.[field] ?? (sample as unknown as Record<string, unknown>)[field];
-    if (typeof v === "string" || typeof v === "number") return String(v);
-    missing ??= field;
+    if ((typeof v === "string" && PATH_NAME.test(v)) || typeof v === "number") return String(v);
+    problem ??= typeof v === "string" ? `the record's "${field}" (${JSON.stringify(v.slice(0, 80))}) is not a plain name for the database path` : `the record has no "${field}" field for the database path`;
     return "";
   });
-  return missing === undefined ? out : { error: `the record has no "${missing}" field for the database path` };
+  return problem === undefined ? out : { error: problem };
 }
 
 /** The reference: the gold query as a string, or {query|sql, database? | schema + rows?}. */
