@@ -41,10 +41,15 @@ function squash(text: string): string {
 
 const OPENERS = new Set(REASONING_OPENERS.map(squash));
 
+/** Markup tags such as <think> and </answer>: a completion of empty tags says nothing either. */
+const TAG = /<\/?[A-Za-z][\w:.-]*\s*\/?>/g;
+
 /** Why a completion is degenerate (no judge needed), or undefined when it is a real attempt. */
 export function degenerateReason(completion: string): string | undefined {
   if (completion.replace(INVISIBLE, "") === "") return "empty completion";
-  const core = squash(completion);
+  const text = completion.replace(TAG, "");
+  if (text.replace(INVISIBLE, "") === "") return "completion is only empty markup tags";
+  const core = squash(text);
   if (core === "") return "completion is only punctuation or symbols";
   if (OPENERS.has(core)) return `completion is only a reasoning opener (${JSON.stringify(completion.trim().slice(0, 60))})`;
   return undefined;

@@ -87,6 +87,15 @@ test("degenerate guard: invisible characters (zero-width space, joiner, soft hyp
   assert.equal(degenerateReason("7\u200b"), undefined);
 });
 
+test("degenerate guard: empty markup tags, or tags around a master key, are degenerate; tags around an answer are not", () => {
+  assert.match(degenerateReason("<think></think>\n<answer> </answer>")!, /only empty markup tags/);
+  assert.match(degenerateReason("<think>Let me think.</think><answer>:</answer>")!, /reasoning opener/);
+  assert.match(degenerateReason("<answer>:</answer>")!, /punctuation/);
+  assert.match(degenerateReason("<think>\n</think>Thought process:")!, /reasoning opener/);
+  assert.equal(degenerateReason("<think>2+2</think><answer>4</answer>"), undefined);
+  assert.equal(degenerateReason("x < 3 and y > 2"), undefined);
+});
+
 test("logprob-weighted score: expected value over the scale-valued alternatives at the score token", () => {
   const text = '{"score": 8}';
   const tokens = [
