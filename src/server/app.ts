@@ -194,7 +194,8 @@ function describeError(err: FastifyError | RequestError, options: ServerOptions)
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return { status: 415, message: 'send the body as JSON with the header "Content-Type: application/json"' };
     case "FST_ERR_CTP_INVALID_JSON_BODY":
-      return { status: 400, message: "the body is not valid JSON" };
+      // Fastify's parser reports prototype-poisoning keys with the same error as bad syntax.
+      return { status: 400, message: 'the body is not valid JSON, or has a "__proto__" or "constructor.prototype" key (refused)' };
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return { status: 400, message: "the body is empty; expected a JSON object" };
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":

@@ -125,7 +125,10 @@ describe("serve: refusing bad requests with a clear status and message", () => {
   test("malformed JSON, an empty body and a non-JSON content type are refused", async () => {
     const bad = await postJson(`${server.url}/v1/score`, '{"records": [');
     assert.equal(bad.status, 400);
-    assert.equal(bad.json.message, "the body is not valid JSON");
+    assert.match(bad.json.message, /^the body is not valid JSON/);
+    const poisoned = await postJson(`${server.url}/v1/score`, '{"records": [{"completion": "4", "__proto__": {"x": 1}}]}');
+    assert.equal(poisoned.status, 400);
+    assert.match(poisoned.json.message, /"__proto__"/);
     const empty = await postJson(`${server.url}/v1/score`, "");
     assert.equal(empty.status, 400);
     const form = await fetch(`${server.url}/v1/score`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "records=1" });
