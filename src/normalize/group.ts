@@ -121,7 +121,12 @@ export function groupAdvantages(rewards: Float64Array, groups: Int32Array, group
         advantages[i] = ranks![i];
         break;
     }
-    if (min[g] === max[g]) flags[i] |= FLAG.zeroVariance;
+    // All rewards equal: the advantage is 0, not the rounding error of the mean divided by a
+    // std that is itself rounding error (or 0/0 with epsilon 0).
+    if (min[g] === max[g]) {
+      advantages[i] = 0;
+      flags[i] |= FLAG.zeroVariance;
+    }
   }
   // Rewards near the float limit overflow the statistics: an infinite mean gives NaN or Infinity,
   // an infinite std a silent 0. Such records get no advantage, and a flag that says why.
