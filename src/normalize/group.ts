@@ -145,8 +145,9 @@ export function groupAdvantages(rewards: Float64Array, groups: Int32Array, group
       flags[i] |= FLAG.overflow;
     }
   }
-  if (options.whiten) whiten(advantages);
   const zeroVarianceGroups = countZeroVariance(count, min, max);
+  // Dropped groups are filtered out as DAPO's dynamic sampling does, before whitening: their zeros
+  // must not pull the batch mean and variance the kept records are whitened with.
   if (options.zeroVariance === "drop" && zeroVarianceGroups > 0) {
     for (let i = 0; i < n; i++) {
       if (flags[i] & FLAG.zeroVariance) {
@@ -155,6 +156,7 @@ export function groupAdvantages(rewards: Float64Array, groups: Int32Array, group
       }
     }
   }
+  if (options.whiten) whiten(advantages);
   const result: AdvantageResult = { advantages, flags, stats: summarize(stats, zeroVarianceGroups, options.expectedGroupSize) };
   if (options.expectedGroupSize !== undefined) markSizeMismatch(groups, stats.total, options.expectedGroupSize, flags);
   return result;

@@ -104,6 +104,15 @@ test("zero-variance groups get exactly 0, whatever the rounding of their mean an
   }
 });
 
+test("zero_variance drop filters the group before whitening", () => {
+  // A = [0, 1], B = [1, 1] (zero variance, dropped). reinforce_baseline: A -> [-0.5, 0.5]; whitened
+  // over the kept records only: mean 0, unbiased variance 0.5, so +-0.5 / sqrt(0.5 + 1e-8).
+  // (With B's zeros left in, the variance was 0.5/3 and the result +-1.2247.)
+  const { rewards, groups, count } = arrays([["A", 0], ["B", 1], ["A", 1], ["B", 1]]);
+  const r = groupAdvantages(rewards, groups, count, resolveAdvantageOptions({ method: "reinforce_baseline", preset: "verl", zeroVariance: "drop" }));
+  assertClose(r.advantages, [-0.7071067741154798, null, 0.7071067741154798, null], "drop then whiten");
+});
+
 test("expected group size: groups of another size are reported and flagged", () => {
   const { rewards, groups, count } = arrays(RECORDS);
   const r = groupAdvantages(rewards, groups, count, resolveAdvantageOptions({ method: "grpo", expectedGroupSize: 4 }));
