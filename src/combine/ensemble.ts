@@ -69,12 +69,12 @@ export function ensembleReward(values: readonly number[], spec: EnsembleSpec): E
 export function cvar(values: readonly number[], alpha: number): number {
   const s = [...values].sort((a, b) => a - b);
   const k = s.length;
-  let mass = alpha;
   let total = 0;
-  for (let i = 0; i < k && mass > 1e-15; i++) {
-    const take = Math.min(1 / k, mass);
+  for (let i = 0; i < k; i++) {
+    // the share of member i that lies in the lowest alpha of the mass
+    const take = Math.min(1 / k, alpha - i / k);
+    if (take <= 0) break;
     total += take * s[i];
-    mass -= take;
   }
   return total / alpha;
 }

@@ -121,7 +121,12 @@ export function groupAdvantages(rewards: Float64Array, groups: Int32Array, group
         advantages[i] = ranks![i];
         break;
     }
-    if (min[g] === max[g]) flags[i] |= FLAG.zeroVariance;
+    // All rewards equal: the advantage is 0, not the rounding error of the mean divided by a
+    // std that is itself rounding error (or 0/0 with epsilon 0).
+    if (min[g] === max[g]) {
+      advantages[i] = 0;
+      flags[i] |= FLAG.zeroVariance;
+    }
   }
   // Rewards near the float limit overflow the statistics: an infinite mean gives NaN or Infinity,
   // an infinite std a silent 0. Such records get no advantage, and a flag that says why.
@@ -140,8 +145,9 @@ export function groupAdvantages(rewards: Float64Array, groups: Int32Array, group
       flags[i] |= FLAG.overflow;
     }
   }
-  if (options.whiten) whiten(advantages);
   const zeroVarianceGroups = countZeroVariance(count, min, max);
+  // Dropped groups are filtered out as DAPO's dynamic sampling does, before whitening: their zeros
+  // must not pull the batch mean and variance the kept records are whitened with.
   if (options.zeroVariance === "drop" && zeroVarianceGroups > 0) {
     for (let i = 0; i < n; i++) {
       if (flags[i] & FLAG.zeroVariance) {
@@ -150,6 +156,7 @@ export function groupAdvantages(rewards: Float64Array, groups: Int32Array, group
       }
     }
   }
+  if (options.whiten) whiten(advantages);
   const result: AdvantageResult = { advantages, flags, stats: summarize(stats, zeroVarianceGroups, options.expectedGroupSize) };
   if (options.expectedGroupSize !== undefined) markSizeMismatch(groups, stats.total, options.expectedGroupSize, flags);
   return result;

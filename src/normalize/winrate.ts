@@ -68,6 +68,7 @@ export async function singleElimination(size: number, compare: Compare, seed: nu
       const a = field[k];
       const b = field[k + 1];
       const s = await compare(a, b);
+      if (!(s >= 0 && s <= 1)) throw new RangeError(`a comparison score must be in [0, 1], found ${s} for (${a}, ${b})`);
       comparisons++;
       next.push(s > 0.5 || (s === 0.5 && random() < 0.5) ? a : b);
     }

@@ -25,6 +25,9 @@ test("cvar: the mean of the worst alpha share, splitting the boundary member", (
   close(cvar(M, 0.1), 0.2); // inside the worst member
   close(cvar(M, 0.375), (0.25 * 0.2 + 0.125 * 0.4) / 0.375); // worst member and half of the next
   close(cvar(M, 1), 0.5); // the whole distribution: the mean
+  // a level below 1e-15 (valid: alpha is in (0, 1]) is still inside the worst member: the min, not 0
+  close(cvar(M, 1e-16), 0.2);
+  close(cvar([7, 5], 1e-300), 5);
 });
 
 test("combine: {type: ensemble} in a spec writes the reward and the disagreement", async () => {

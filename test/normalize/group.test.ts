@@ -90,6 +90,29 @@ test("zero-variance groups: flag keeps the advantage, drop nulls it", () => {
   assert.ok(Math.abs(dropped.advantages[0] - -1.0190458692034328) < 1e-9);
 });
 
+test("zero-variance groups get exactly 0, whatever the rounding of their mean and the epsilon", () => {
+  // [0.1, 0.1, 0.1]: the float mean is 0.10000000000000002, so r - mean and the std are rounding
+  // noise (~1e-17); with epsilon 0 their ratio was -0.816, and [1, 1] gave 0/0 = NaN (null).
+  // The advantage of an all-equal group is 0: (r - mean) = 0 for every member.
+  const { rewards, groups, count } = arrays([["A", 0.1], ["A", 0.1], ["A", 0.1], ["B", 1], ["B", 1]]);
+  for (const method of ["grpo", "dr_grpo", "rloo", "batch", "reinforce_baseline"] as const) {
+    for (const epsilon of [0, 1e-6]) {
+      const r = groupAdvantages(rewards, groups, count, resolveAdvantageOptions({ method, epsilon, whiten: false }));
+      assert.deepEqual(Array.from(r.advantages), [0, 0, 0, 0, 0], `${method}, epsilon ${epsilon}`);
+      assert.ok(r.flags.every((f) => f === FLAG.zeroVariance));
+    }
+  }
+});
+
+test("zero_variance drop filters the group before whitening", () => {
+  // A = [0, 1], B = [1, 1] (zero variance, dropped). reinforce_baseline: A -> [-0.5, 0.5]; whitened
+  // over the kept records only: mean 0, unbiased variance 0.5, so +-0.5 / sqrt(0.5 + 1e-8).
+  // (With B's zeros left in, the variance was 0.5/3 and the result +-1.2247.)
+  const { rewards, groups, count } = arrays([["A", 0], ["B", 1], ["A", 1], ["B", 1]]);
+  const r = groupAdvantages(rewards, groups, count, resolveAdvantageOptions({ method: "reinforce_baseline", preset: "verl", zeroVariance: "drop" }));
+  assertClose(r.advantages, [-0.7071067741154798, null, 0.7071067741154798, null], "drop then whiten");
+});
+
 test("expected group size: groups of another size are reported and flagged", () => {
   const { rewards, groups, count } = arrays(RECORDS);
   const r = groupAdvantages(rewards, groups, count, resolveAdvantageOptions({ method: "grpo", expectedGroupSize: 4 }));

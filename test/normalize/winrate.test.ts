@@ -32,3 +32,10 @@ test("single elimination: N - 1 comparisons, the strongest wins, seeded and repe
   assert.equal(five.rounds, 3);
   assert.equal(five.rewards[1], 1); // strength 7 is the strongest of the first five
 });
+
+test("single elimination refuses a comparison score outside [0, 1] as round robin does", async () => {
+  // a failed judge returning NaN used to make b advance silently
+  await assert.rejects(singleElimination(4, () => NaN, 1), /in \[0, 1\], found NaN/);
+  await assert.rejects(singleElimination(4, () => 2, 1), /in \[0, 1\], found 2/);
+  await assert.rejects(roundRobin(3, () => NaN), /in \[0, 1\]/);
+});
