@@ -61,6 +61,10 @@ test("value matching is type-aware", () => {
   assert.ok(!valuesEqual("Paris", "paris", { ...MATCH, ignore_case: false }));
   assert.ok(valuesEqual("5", 5, MATCH));
   assert.ok(!valuesEqual("5", 5, { ...MATCH, strict_types: true }));
+  // Two strings compare as text even when both spell numbers: a zip code "02134" is not "2134".
+  assert.ok(!valuesEqual("02134", "2134", MATCH));
+  assert.ok(!valuesEqual("1.0", "1", MATCH));
+  assert.ok(valuesEqual("1.0", 1, MATCH));
   assert.ok(valuesEqual(1, 1.0000000000001, MATCH));
   assert.ok(!valuesEqual(1, 1.001, MATCH));
   assert.ok(valuesEqual({ a: { b: [1, 2] }, c: null }, { c: null, a: { b: [1, 2] } }, MATCH));
