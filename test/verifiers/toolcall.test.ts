@@ -140,6 +140,18 @@ test("toolcall reward: too many predicted calls is a format failure", () => {
   assert.match(r[0].reason!, /3 tool calls, more than max_calls \(2\)/);
 });
 
+test("toolcall reward: a malformed or oversized tool-call part gets the minimum correctness also when no call is expected", () => {
+  // Counting it as "no calls" matched an empty reference perfectly: 0 + 3·(2·1 − 1) = 3, more
+  // than a well-formed wrong call (1 + 3·(2·0 − 1) = −2). Now c = 0: 0 + 3·(−1) = −3.
+  const r = score({ max_calls: 2 }, [
+    { completion: "<tool_call>\n{oops\n</tool_call>", reference: [] },
+    { completion: tagged(REF[1], REF[1], REF[1]), reference: [] },
+    { completion: "<tool_call>", reference: [] },
+  ]);
+  assert.deepEqual(r.map((x) => x.reward), [-3, -3, -3]);
+  assert.deepEqual(r.map((x) => x.components?.correctness.reward), [0, 0, 0]);
+});
+
 test("toolcall reward: absurdly nested arguments are an error for that record only", () => {
   const deep = JSON.parse("[".repeat(100_000) + "]".repeat(100_000));
   const r = score({}, [
