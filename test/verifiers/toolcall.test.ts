@@ -127,6 +127,9 @@ test("toolcall reward: OpenAI tool_calls messages, JSON text, no-call references
     { completion: tagged(REF[1]), reference: [] },
   ]);
   assert.deepEqual(r.map((x) => x.reward), [1, 1, 1, 0.25]);
+  // JSON text: the last fenced block is the answer (an earlier one is an example or a draft).
+  const fenced = '```json\n{"name": "get_weather", "arguments": {}}\n```\nNo, the time:\n```json\n{"name": "get_time", "arguments": {"tz": "CET"}}\n```';
+  assert.deepEqual(completionCalls(fenced, "json").calls, [REF[1]]);
   const think = score({ require_think: true }, [
     { completion: `<think>need the time</think>\n${tagged(REF[1])}`, reference: [REF[1]] },
     { completion: tagged(REF[1]), reference: [REF[1]] },

@@ -82,9 +82,11 @@ function fromTags(text: string): ParsedCalls | undefined {
   return { calls };
 }
 
+/** The last fenced block (```json or plain) if any, else the whole text, as JSON calls. */
 function fromJson(text: string): ParsedCalls | undefined {
-  const fenced = /```(?:json)?[ \t]*\n([\s\S]*?)```/.exec(text);
-  const body = (fenced ? fenced[1] : text).trim();
+  let fenced: string | undefined;
+  for (const m of text.matchAll(/```(?:json)?[ \t]*\n([\s\S]*?)```/g)) fenced = m[1];
+  const body = (fenced ?? text).trim();
   if (!body.startsWith("{") && !body.startsWith("[")) return undefined;
   return parseCallText(body);
 }
