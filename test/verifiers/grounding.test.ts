@@ -39,6 +39,9 @@ test("geometry: IoU, Gaussian point, Gaussian coverage, box size (hand-computed)
   // double-size box: σp = (100, 50), σg = (50, 25), σ̄² = (6250, 1562.5), Δ = (50, 25)
   // D = (2500/6250 + 625/1562.5)/8 + ln 1.25 = 0.1 + ln 1.25
   close(gaussianCoverage([0, 0, 200, 100], t, 0.5), 0.8 * Math.exp(-0.1));
+  // An absurd box overflows σ² and Δμ² to ∞ (∞/∞ = NaN); its coefficient is ~exp(−ln(σp/σg)) ≈ 0.
+  assert.equal(gaussianCoverage([0, 0, 1e300, 1e300], t, 0.5), 0);
+  assert.equal(gaussianCoverage([0, 0, 1e160, 1e160], t, 0.5), 0);
   close(boxSizeReward(t, t, 1000, 500), 1);
   close(boxSizeReward([50, 0, 150, 50], t, 1000, 500), 4 / (2 / 0.95 + 2));
   assert.equal(boxSizeReward([0, 0, 1100, 50], t, 1000, 500), 0);
