@@ -67,6 +67,9 @@ test("grounding reward: hit, iou and weighted GUI-G² / GUI-G1 mixes", () => {
 test("grounding reward: relative coordinates are mapped with the image size", () => {
   const r = score({ pred_scale: 1000, metric: "gaussian_point" }, [{ completion: "(50, 50)", reference: TARGET }]);
   close(r[0].reward, 1); // (50/1000·1000, 50/1000·500) = (50, 25), the centre
+  // Scaled by 1000 (image 1000 wide, pred_scale 1), ±1e306 overflows to ±∞: the centre would be NaN.
+  const huge = score({ pred_scale: 1, metric: "gaussian_point" }, [{ completion: "[-1e306, -1e306, 1e306, 1e306]", reference: TARGET }]);
+  assert.deepEqual(huge[0], { reward: 0, status: "ok", reason: "a coordinate is not a finite number" });
 });
 
 test("grounding reward: malformed predictions score 0 with a reason; bad references are unscorable", () => {
