@@ -150,9 +150,12 @@ test("toolcall reward: a malformed or oversized tool-call part gets the minimum 
     { completion: "<tool_call>\n{oops\n</tool_call>", reference: [] },
     { completion: tagged(REF[1], REF[1], REF[1]), reference: [] },
     { completion: "<tool_call>", reference: [] },
+    // a closed block followed by an unclosed one is malformed too
+    { completion: `${tagged(REF[1])}\n<tool_call>\n{"name": "get_weather"`, reference: [REF[1]] },
   ]);
-  assert.deepEqual(r.map((x) => x.reward), [-3, -3, -3]);
-  assert.deepEqual(r.map((x) => x.components?.correctness.reward), [0, 0, 0]);
+  assert.deepEqual(r.map((x) => x.reward), [-3, -3, -3, -3]);
+  assert.deepEqual(r.map((x) => x.components?.correctness.reward), [0, 0, 0, 0]);
+  assert.match(r[3].reason!, /unclosed <tool_call> block/);
 });
 
 test("toolcall reward: absurdly nested arguments are an error for that record only", () => {

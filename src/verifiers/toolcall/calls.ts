@@ -72,7 +72,9 @@ function parseCallText(text: string): ParsedCalls {
 
 function fromTags(text: string): ParsedCalls | undefined {
   const blocks = [...text.matchAll(TAG_BLOCK)];
-  if (blocks.length === 0) return text.includes("<tool_call>") ? { calls: [], error: "unclosed <tool_call> block" } : undefined;
+  const opened = text.split("<tool_call>").length - 1;
+  if (blocks.length === 0 && opened === 0) return undefined;
+  if (opened > blocks.length) return { calls: [], error: "unclosed <tool_call> block" };
   const calls: ToolCall[] = [];
   for (const b of blocks) {
     const r = parseCallText(b[1]);
