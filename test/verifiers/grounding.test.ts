@@ -39,6 +39,9 @@ test("geometry: IoU, Gaussian point, Gaussian coverage, box size (hand-computed)
   // double-size box: σp = (100, 50), σg = (50, 25), σ̄² = (6250, 1562.5), Δ = (50, 25)
   // D = (2500/6250 + 625/1562.5)/8 + ln 1.25 = 0.1 + ln 1.25
   close(gaussianCoverage([0, 0, 200, 100], t, 0.5), 0.8 * Math.exp(-0.1));
+  // An absurd box overflows σ² and Δμ² to ∞ (∞/∞ = NaN); its coefficient is ~exp(−ln(σp/σg)) ≈ 0.
+  assert.equal(gaussianCoverage([0, 0, 1e300, 1e300], t, 0.5), 0);
+  assert.equal(gaussianCoverage([0, 0, 1e160, 1e160], t, 0.5), 0);
   close(boxSizeReward(t, t, 1000, 500), 1);
   close(boxSizeReward([50, 0, 150, 50], t, 1000, 500), 4 / (2 / 0.95 + 2));
   assert.equal(boxSizeReward([0, 0, 1100, 50], t, 1000, 500), 0);
@@ -64,6 +67,9 @@ test("grounding reward: hit, iou and weighted GUI-G² / GUI-G1 mixes", () => {
 test("grounding reward: relative coordinates are mapped with the image size", () => {
   const r = score({ pred_scale: 1000, metric: "gaussian_point" }, [{ completion: "(50, 50)", reference: TARGET }]);
   close(r[0].reward, 1); // (50/1000·1000, 50/1000·500) = (50, 25), the centre
+  // Scaled by 1000 (image 1000 wide, pred_scale 1), ±1e306 overflows to ±∞: the centre would be NaN.
+  const huge = score({ pred_scale: 1, metric: "gaussian_point" }, [{ completion: "[-1e306, -1e306, 1e306, 1e306]", reference: TARGET }]);
+  assert.deepEqual(huge[0], { reward: 0, status: "ok", reason: "a coordinate is not a finite number" });
 });
 
 test("grounding reward: malformed predictions score 0 with a reason; bad references are unscorable", () => {

@@ -109,6 +109,21 @@ test("sql reward: max_rows bounds what is read", async () => {
   assert.match(out[1].reason!, /more than max_rows \(2\)/);
 });
 
+test("sql reward: a result over 64 MiB of values is cut off in the query process, not shipped whole", async () => {
+  // Two blobs of 32 MiB + 1 byte: 64 MiB + 2 bytes in all, over the limit; one of them is under it.
+  const r = reward({ database: "hr.sqlite" });
+  const big = "SELECT zeroblob(33554433) UNION ALL SELECT zeroblob(33554434)";
+  const out = (await r.score([
+    { completion: big, reference: GOLD },
+    { completion: "SELECT 1", reference: big },
+    { completion: "SELECT length(zeroblob(33554433))", reference: "SELECT zeroblob(33554433)" },
+  ])) as RewardResult[];
+  assert.deepEqual(out[0].components?.execution, { reward: 0, status: "ok", reason: "more than 64 MiB of text and blob values" });
+  assert.equal(out[0].components?.syntax.reward, 1);
+  assert.deepEqual(out[1], { reward: null, status: "unscorable", reason: "the reference result has more than 64 MiB of text and blob values" });
+  assert.equal(out[2].reward, 0); // under the limit: compared as usual
+});
+
 test("sql reward: writing and hanging queries are errors and the file is never modified", async () => {
   const before = { hash: digest(dbPath), mtime: statSync(dbPath).mtimeMs };
   const r = reward({ database: "hr.sqlite", timeout_ms: 1500, workers: 2 });

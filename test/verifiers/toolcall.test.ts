@@ -61,6 +61,10 @@ test("value matching is type-aware", () => {
   assert.ok(!valuesEqual("Paris", "paris", { ...MATCH, ignore_case: false }));
   assert.ok(valuesEqual("5", 5, MATCH));
   assert.ok(!valuesEqual("5", 5, { ...MATCH, strict_types: true }));
+  // Two strings compare as text even when both spell numbers: a zip code "02134" is not "2134".
+  assert.ok(!valuesEqual("02134", "2134", MATCH));
+  assert.ok(!valuesEqual("1.0", "1", MATCH));
+  assert.ok(valuesEqual("1.0", 1, MATCH));
   assert.ok(valuesEqual(1, 1.0000000000001, MATCH));
   assert.ok(!valuesEqual(1, 1.001, MATCH));
   assert.ok(valuesEqual({ a: { b: [1, 2] }, c: null }, { c: null, a: { b: [1, 2] } }, MATCH));
@@ -123,6 +127,9 @@ test("toolcall reward: OpenAI tool_calls messages, JSON text, no-call references
     { completion: tagged(REF[1]), reference: [] },
   ]);
   assert.deepEqual(r.map((x) => x.reward), [1, 1, 1, 0.25]);
+  // JSON text: the last fenced block is the answer (an earlier one is an example or a draft).
+  const fenced = '```json\n{"name": "get_weather", "arguments": {}}\n```\nNo, the time:\n```json\n{"name": "get_time", "arguments": {"tz": "CET"}}\n```';
+  assert.deepEqual(completionCalls(fenced, "json").calls, [REF[1]]);
   const think = score({ require_think: true }, [
     { completion: `<think>need the time</think>\n${tagged(REF[1])}`, reference: [REF[1]] },
     { completion: tagged(REF[1]), reference: [REF[1]] },
@@ -134,6 +141,21 @@ test("toolcall reward: too many predicted calls is a format failure", () => {
   const r = score({ max_calls: 2 }, [{ completion: tagged(REF[1], REF[1], REF[1]), reference: [REF[1]] }]);
   close(r[0].reward, -3);
   assert.match(r[0].reason!, /3 tool calls, more than max_calls \(2\)/);
+});
+
+test("toolcall reward: a malformed or oversized tool-call part gets the minimum correctness also when no call is expected", () => {
+  // Counting it as "no calls" matched an empty reference perfectly: 0 + 3·(2·1 − 1) = 3, more
+  // than a well-formed wrong call (1 + 3·(2·0 − 1) = −2). Now c = 0: 0 + 3·(−1) = −3.
+  const r = score({ max_calls: 2 }, [
+    { completion: "<tool_call>\n{oops\n</tool_call>", reference: [] },
+    { completion: tagged(REF[1], REF[1], REF[1]), reference: [] },
+    { completion: "<tool_call>", reference: [] },
+    // a closed block followed by an unclosed one is malformed too
+    { completion: `${tagged(REF[1])}\n<tool_call>\n{"name": "get_weather"`, reference: [REF[1]] },
+  ]);
+  assert.deepEqual(r.map((x) => x.reward), [-3, -3, -3, -3]);
+  assert.deepEqual(r.map((x) => x.components?.correctness.reward), [0, 0, 0, 0]);
+  assert.match(r[3].reason!, /unclosed <tool_call> block/);
 });
 
 test("toolcall reward: absurdly nested arguments are an error for that record only", () => {

@@ -46,7 +46,8 @@ export function gaussianCoverage(pred: Box, target: Box, alpha: number): number 
     const avg = (sp * sp + sg * sg) / 2;
     d += (cp[i] - cg[i]) ** 2 / (8 * avg) + 0.5 * Math.log(avg / (sp * sg));
   }
-  return Math.exp(-d);
+  // Only overflow gives NaN (∞/∞ for a box beyond ~1e150 pixels), where the coefficient is ~0.
+  return Number.isNaN(d) ? 0 : Math.exp(-d);
 }
 
 /**

@@ -51,9 +51,11 @@ function parseTarget(reference: unknown): Target | string {
 function rescale(p: Prediction, scale: number, size: readonly [number, number]): Prediction {
   const sx = size[0] / scale;
   const sy = size[1] / scale;
-  if (p.kind === "point") return { kind: "point", point: [p.point[0] * sx, p.point[1] * sy] };
-  if (p.kind === "box") return { kind: "box", box: [p.box[0] * sx, p.box[1] * sy, p.box[2] * sx, p.box[3] * sy] };
-  return p;
+  if (p.kind === "none") return p;
+  const coords = p.kind === "point" ? [p.point[0] * sx, p.point[1] * sy] : [p.box[0] * sx, p.box[1] * sy, p.box[2] * sx, p.box[3] * sy];
+  // A finite coordinate can overflow when scaled up; [−∞, …, ∞] would have a NaN centre.
+  if (!coords.every(Number.isFinite)) return { kind: "none", reason: "a coordinate is not a finite number" };
+  return p.kind === "point" ? { kind: "point", point: [coords[0], coords[1]] } : { kind: "box", box: [coords[0], coords[1], coords[2], coords[3]] };
 }
 
 /** One metric's value; a string says why it is 0 (the prediction has the wrong shape). */

@@ -8,7 +8,7 @@ import { answerSourceOptions, answerText, noAnswerReason } from "../text/answer.
 import { sameResult } from "./compare.ts";
 import { jaccard, schemaItems, tokenNgrams } from "./partial.ts";
 import { QueryPool } from "./pool.ts";
-import { dbKey, type DbSource, type QueryReply } from "./protocol.ts";
+import { dbKey, type DbSource, MAX_RESULT_BYTES, type QueryReply } from "./protocol.ts";
 import { hasTopLevelOrderBy, statements, tokenizeSql } from "./tokens.ts";
 
 const COMPONENTS = ["execution", "syntax", "schema", "ngram"] as const;
@@ -129,6 +129,9 @@ export const sqlReward: RewardType<typeof options> = {
       return p;
     };
 
+    const tooLarge = (cut: "rows" | "bytes") =>
+      cut === "rows" ? `more than max_rows (${o.max_rows}) rows` : `more than ${MAX_RESULT_BYTES / 1024 / 1024} MiB of text and blob values`;
+
     async function scoreOne(sample: Sample): Promise<RewardResult> {
       const g = goldQuery(sample, o, specDir);
       if (typeof g === "string") return unscorable(g);
@@ -146,7 +149,7 @@ export const sqlReward: RewardType<typeof options> = {
         const why = goldReply.kind === "db" ? `the database cannot be opened or built: ${goldReply.message}` : `the reference query fails: ${goldReply.message}`;
         return goldReply.kind === "timeout" || goldReply.kind === "crash" ? failed(why) : unscorable(why);
       }
-      if (goldReply.truncated) return unscorable(`the reference result has more than max_rows (${o.max_rows}) rows`);
+      if (goldReply.truncated) return unscorable(`the reference result has ${tooLarge(goldReply.truncated)}`);
 
       const values: Partial<Record<Component, number>> = {};
       const reasons: Partial<Record<Component, string>> = {};
@@ -166,7 +169,7 @@ export const sqlReward: RewardType<typeof options> = {
           const ordered = hasTopLevelOrderBy(goldTokens);
           const same = !pred.truncated && sameResult(goldReply.rows, pred.rows, ordered);
           values.execution = same ? 1 : 0;
-          if (!same) reasons.execution = pred.truncated ? `more than max_rows (${o.max_rows}) rows` : `result differs from the reference${ordered ? " (order matters: the reference has ORDER BY)" : ""}`;
+          if (!same) reasons.execution = pred.truncated ? tooLarge(pred.truncated) : `result differs from the reference${ordered ? " (order matters: the reference has ORDER BY)" : ""}`;
         }
       }
       values.schema = jaccard(schemaItems(predTokens, goldReply.schema), schemaItems(goldTokens, goldReply.schema));

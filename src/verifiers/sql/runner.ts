@@ -6,7 +6,7 @@
  * interrupted from JavaScript, not even by terminating a worker thread.
  */
 import { constants, DatabaseSync } from "node:sqlite";
-import { dbKey, type DbSource, type QueryReply, type QueryRequest, type SchemaNames } from "./protocol.ts";
+import { dbKey, type DbSource, MAX_RESULT_BYTES, type QueryReply, type QueryRequest, type SchemaNames } from "./protocol.ts";
 
 const READING = new Set([constants.SQLITE_SELECT, constants.SQLITE_READ, constants.SQLITE_FUNCTION, constants.SQLITE_RECURSIVE]);
 const ACTION_NAMES: Record<number, string> = {
@@ -105,13 +105,19 @@ function run(req: QueryRequest): QueryReply {
     // 64-bit integers arrive whole (as BigInt) instead of failing beyond 2^53.
     stmt.setReadBigInts(true);
     const rows: unknown[][] = [];
-    let truncated = false;
-    for (const row of stmt.iterate()) {
+    let truncated: false | "rows" | "bytes" = false;
+    let bytes = 0;
+    for (const row of stmt.iterate() as Iterable<unknown[]>) {
       if (rows.length === req.maxRows) {
-        truncated = true;
+        truncated = "rows";
         break;
       }
-      rows.push(row as unknown as unknown[]);
+      for (const v of row) bytes += typeof v === "string" ? v.length : v instanceof Uint8Array ? v.byteLength : 8;
+      if (bytes > MAX_RESULT_BYTES) {
+        truncated = "bytes";
+        break;
+      }
+      rows.push(row);
     }
     return { id: req.id, ok: true, rows, truncated, schema: entry.schema };
   } catch (err) {

@@ -72,7 +72,9 @@ function parseCallText(text: string): ParsedCalls {
 
 function fromTags(text: string): ParsedCalls | undefined {
   const blocks = [...text.matchAll(TAG_BLOCK)];
-  if (blocks.length === 0) return text.includes("<tool_call>") ? { calls: [], error: "unclosed <tool_call> block" } : undefined;
+  const opened = text.split("<tool_call>").length - 1;
+  if (blocks.length === 0 && opened === 0) return undefined;
+  if (opened > blocks.length) return { calls: [], error: "unclosed <tool_call> block" };
   const calls: ToolCall[] = [];
   for (const b of blocks) {
     const r = parseCallText(b[1]);
@@ -82,9 +84,11 @@ function fromTags(text: string): ParsedCalls | undefined {
   return { calls };
 }
 
+/** The last fenced block (```json or plain) if any, else the whole text, as JSON calls. */
 function fromJson(text: string): ParsedCalls | undefined {
-  const fenced = /```(?:json)?[ \t]*\n([\s\S]*?)```/.exec(text);
-  const body = (fenced ? fenced[1] : text).trim();
+  let fenced: string | undefined;
+  for (const m of text.matchAll(/```(?:json)?[ \t]*\n([\s\S]*?)```/g)) fenced = m[1];
+  const body = (fenced ?? text).trim();
   if (!body.startsWith("{") && !body.startsWith("[")) return undefined;
   return parseCallText(body);
 }

@@ -25,7 +25,8 @@ function looseScalar(v: unknown): unknown {
 
 /** Type-aware equality of argument values: numbers with a relative tolerance, normalised strings, deep objects/arrays. */
 export function valuesEqual(a: unknown, b: unknown, o: ValueMatching): boolean {
-  if (!o.strict_types) {
+  // Only a string against a number or boolean is read as what it spells: two strings stay strings ("007" ≠ "7").
+  if (!o.strict_types && typeof a !== typeof b) {
     a = looseScalar(a);
     b = looseScalar(b);
   }

@@ -38,10 +38,12 @@ export const toolcallReward: RewardType<typeof options> = {
       if (tooMany) problems.push(`${parsed.calls.length} tool calls, more than max_calls (${o.max_calls})`);
       if (o.require_think && !THINK.exec(completionText(s.completion))?.[1].trim()) problems.push("no <think>…</think> block first");
       const format = problems.length === 0 ? 1 : 0;
-      // A malformed tool-call part counts as no calls (ToolRL gives it the minimum correctness).
+      // A malformed tool-call part gets ToolRL's minimum correctness, also where no call was expected.
+      const malformed = parsed.error !== undefined || tooMany;
       let c: Correctness;
       try {
-        c = correctness(reference, parsed.error || tooMany ? [] : parsed.calls, o);
+        c = correctness(reference, malformed ? [] : parsed.calls, o);
+        if (malformed) c = { ...c, fraction: 0, name: 0 };
       } catch (err) {
         // Value comparison recurses into nested arguments; absurd nesting must not fail the batch.
         if (err instanceof RangeError) return failed("tool-call arguments are nested too deeply to compare");
