@@ -35,9 +35,13 @@ export function numbersClose(a: number, e: number, tolerance: number): boolean {
   return diff <= tolerance || diff <= tolerance * Math.abs(e);
 }
 
-/** Deep equality of JSON values; numbers within `tolerance` when it is above 0 (else exact). */
+/**
+ * Deep equality of JSON values; numbers within `tolerance` when it is above 0 (else exact), except
+ * two integers: a relative tolerance would let 1000000008 pass for 1000000007.
+ */
 export function valuesMatch(actual: unknown, expected: unknown, tolerance: number): boolean {
   if (typeof actual === "number" && typeof expected === "number") {
+    if (Number.isSafeInteger(actual) && Number.isSafeInteger(expected)) return actual === expected;
     return tolerance > 0 ? numbersClose(actual, expected, tolerance) : actual === expected;
   }
   if (Array.isArray(actual) || Array.isArray(expected)) {

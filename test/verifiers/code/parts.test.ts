@@ -38,6 +38,10 @@ test("compare: return values deep-equal, numbers within the tolerance", () => {
   assert.equal(valuesMatch({ a: 1 }, { a: 1, b: 2 }, 0), false);
   assert.equal(valuesMatch(true, 1, 0), false);
   assert.equal(valuesMatch(0.30000000000000004, 0.3, 0), false);
+  assert.equal(valuesMatch(1000000008, 1000000007, 1e-6), false, "integers are exact");
+  assert.equal(valuesMatch([10000001], [10000000], 1e-6), false, "integers are exact");
+  assert.equal(valuesMatch(2.9999999999, 3, 1e-6), true, "a float may differ from an integer by the tolerance");
+  assert.equal(valuesMatch(-0, 0, 1e-6), true);
   assert.equal(valuesMatch(null, null, 0), true);
 });
 
