@@ -17,22 +17,24 @@ import sys
 
 IN_SANDBOX = os.getpid() == 1
 WORK = "/tmp" if IN_SANDBOX else os.environ["RS_WORK"]
+WRITABLE = [WORK, "/dev/shm"] if IN_SANDBOX else [WORK]
 STDERR_TAIL = 2000
 
 
 def main():
     job = json.loads(sys.stdin.buffer.read())
     os.chdir(WORK)
-    with open(os.path.join(WORK, "solution.py"), "w", encoding="utf-8") as f:
-        f.write(job["code"])
+    modes = {place: os.stat(place).st_mode & 0o7777 for place in WRITABLE}
     for i, unit in enumerate(job["units"]):
-        report = run_unit(i, unit, job)
+        report = run_unit(i, unit, job, modes)
         sys.stdout.write(json.dumps(report) + "\n")
         sys.stdout.flush()
 
 
-def run_unit(i, unit, job):
+def run_unit(i, unit, job, modes):
     paths = {name: os.path.join(WORK, f".{name}{i}") for name in ("in", "out", "err", "res")}
+    with open(os.path.join(WORK, "solution.py"), "w", encoding="utf-8") as f:  # a unit may have changed it
+        f.write(job["code"])
     if "stdin" in unit:
         with open(paths["in"], "w", encoding="utf-8") as f:
             f.write(unit["stdin"])
@@ -45,6 +47,8 @@ def run_unit(i, unit, job):
         child(unit, job, paths)
     timed_out = wait_for(pid, job["timeout_s"])
     status = reap(pid)
+    for place in WRITABLE:
+        os.chmod(place, modes[place])  # the unit may have made it unreadable
     report = {"i": i}
     if timed_out:
         report["end"] = "timeout"
@@ -59,23 +63,24 @@ def run_unit(i, unit, job):
     report["stderr"] = read_tail(paths["err"], STDERR_TAIL)
     result = read_text(paths["res"], job["output_bytes"])
     if result:
-        try:
-            report["result"] = json.loads(result)
-        except ValueError:
+        try:  # the child wrote it, maybe not as json.dumps would: NaN is no JSON, deep nesting overflows
+            report["result"] = json.loads(result, parse_constant=reject_constant)
+        except (ValueError, RecursionError):
             report["result"] = None
     clean_work()
     return report
+
+
+def reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
 
 
 def clean_work():
     """Remove what the unit left in the writable places, so it cannot fill them for the next one."""
     import shutil
 
-    places = [WORK, "/dev/shm"] if IN_SANDBOX else [WORK]
-    for place in places:
+    for place in WRITABLE:
         for name in os.listdir(place):
-            if place == WORK and name == "solution.py":
-                continue
             path = os.path.join(place, name)
             try:
                 if os.path.isdir(path) and not os.path.islink(path):
