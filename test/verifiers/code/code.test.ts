@@ -148,6 +148,23 @@ describe("code reward: javascript, hostile", { skip: skipJs }, () => {
     assert.match(String(r.components!.test_1.reason), /ended by the program/);
     assert.equal(good.reward, 1);
   });
+
+  test("a program cannot make the reward fail (status error) by breaking the harness, nor change the next test's program", async () => {
+    const deep = "require('fs').writeSync(3, '{\"k\":0,\"value\":' + '['.repeat(100000) + ']'.repeat(100000) + '}\\n'); process.exit(0);";
+    const chmod = "const fs = require('fs'); fs.chmodSync('/tmp', 0); try { fs.chmodSync('/dev/shm', 0); } catch {}";
+    const rewrite = "require('fs').appendFileSync('/tmp/solution.js', '\\nconsole.log(\"changed\");\\n');";
+    const [r1, r2, r3, r4] = await scoreCode(
+      [
+        { completion: javascript(`function add(a, b) { ${deep} }`), reference: ADD_CASES },
+        { completion: javascript(deep), reference: { test_code: "assert(false)" } },
+        { completion: javascript(`function add(a, b) { ${chmod}; return a > 0 ? a + b : 7; }`), reference: ADD_CASES },
+        { completion: javascript(`${rewrite}\nconsole.log('a');`), reference: { tests: [{ stdin: "", stdout: "a\n" }, { stdin: "", stdout: "a\n" }] } },
+      ],
+      { language: "javascript" },
+    );
+    for (const r of [r1, r2, r3, r4]) assert.equal(r.status, "ok", r.reason);
+    assert.deepEqual([r1.reward, r2.reward, r3.reward, r4.reward], [0, 0, 0.75, 1]);
+  });
 });
 
 describe("code reward: close", { skip }, () => {

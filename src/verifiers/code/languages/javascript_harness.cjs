@@ -15,14 +15,14 @@ const IN_SANDBOX = process.pid <= 2;
 // Children (`run`) start in the work directory.
 const WORK = IN_SANDBOX ? "/tmp" : process.argv[2] === "run" ? process.cwd() : process.env.RS_WORK;
 const STDERR_TAIL = 2000;
+const WRITABLE = IN_SANDBOX ? [WORK, "/dev/shm"] : [WORK];
 
 if (process.argv[2] === "run") runChild(Number(process.argv[3]));
 else main();
 
 function main() {
   const job = JSON.parse(fs.readFileSync(0, "utf8"));
-  fs.writeFileSync(path.join(WORK, "solution.js"), job.code);
-  fs.writeFileSync(path.join(WORK, "job.json"), JSON.stringify(job));
+  job.modes = WRITABLE.map((place) => fs.statSync(place).mode & 0o7777);
   if (job.mode === "cases") return runCases(job);
   job.units.forEach((unit, i) => {
     const r = job.mode === "stdio"
@@ -55,6 +55,9 @@ function runCases(job) {
 }
 
 function spawnUnit(job, args, input, timeoutS) {
+  // Written for each unit: the previous one may have changed them.
+  fs.writeFileSync(path.join(WORK, "solution.js"), job.code);
+  fs.writeFileSync(path.join(WORK, "job.json"), JSON.stringify(job));
   const limits = [
     `--cpu=${Math.ceil(timeoutS) + 1}`,
     // V8 reserves far more address space than it uses; the heap itself is capped by --max-old-space-size.
@@ -81,16 +84,15 @@ function spawnUnit(job, args, input, timeoutS) {
     if (IN_SANDBOX) process.kill(-1, "SIGKILL");
     else if (r.pid) process.kill(-r.pid, "SIGKILL");
   } catch {}
-  cleanWork();
+  cleanWork(job.modes);
   return r;
 }
 
 /** Remove what the unit left in the writable places, so it cannot fill them for the next one. */
-function cleanWork() {
-  const keep = new Set(["solution.js", "job.json"]);
-  for (const place of IN_SANDBOX ? [WORK, "/dev/shm"] : [WORK]) {
+function cleanWork(modes) {
+  WRITABLE.forEach((place, i) => fs.chmodSync(place, modes[i])); // the unit may have made it unreadable
+  for (const place of WRITABLE) {
     for (const name of fs.readdirSync(place)) {
-      if (place === WORK && keep.has(name)) continue;
       try {
         fs.rmSync(path.join(place, name), { recursive: true, force: true });
       } catch {}
@@ -123,7 +125,13 @@ function parseLines(buffer) {
 }
 
 function emit(report) {
-  fs.writeSync(1, JSON.stringify(report) + "\n");
+  let line;
+  try {
+    line = JSON.stringify(report);
+  } catch {
+    line = JSON.stringify({ ...report, result: null }); // a result the child nested too deeply to write again
+  }
+  fs.writeSync(1, line + "\n");
 }
 
 // --- child: runs model code; reports on fd 3 ---
