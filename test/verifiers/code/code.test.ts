@@ -125,6 +125,13 @@ describe("code reward: javascript", { skip: skipJs }, () => {
     assert.equal(tc.reward, 1);
   });
 
+  test("a function returning nothing returns null; one returning a function is told it cannot be written as JSON", async () => {
+    const reference = { entry_point: "f", cases: [{ args: [1], expected: null }, { args: [2], expected: null }] };
+    const [r] = await scoreCode([{ completion: javascript("function f(x) { if (x === 2) return () => 1; }"), reference }], { language: "javascript" });
+    assert.deepEqual(outcomes(r), ["passed", "runtime_error"]);
+    assert.match(String(r.components!.test_2.reason), /cannot be written as JSON/);
+  });
+
   test("an infinite loop in one case times out and the next case still runs", async () => {
     const code = "function f(x) { if (x === 1) { while (true) {} } return x; }";
     const [r] = await scoreCode([{ completion: javascript(code), reference: { entry_point: "f", cases: [{ args: [1], expected: 1 }, { args: [2], expected: 2 }] } }], { language: "javascript" });

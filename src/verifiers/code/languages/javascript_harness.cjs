@@ -161,9 +161,10 @@ function runChild(index) {
       if (typeof fn !== "function") throw new ReferenceError(`the program defines no function ${job.entry_point}`);
       ctx.__rs_fn = fn;
       ctx.__rs_args = JSON.stringify(job.units[k].args);
-      const value = run("JSON.stringify({ value: __rs_fn(...JSON.parse(__rs_args)) })", "harness", ctx, timeout);
-      if (value === undefined) throw new TypeError("the return value cannot be written as JSON");
-      report(JSON.parse(value), k);
+      // undefined is null, as in an array; a function or symbol leaves no value.
+      const value = JSON.parse(run("JSON.stringify({ value: __rs_fn(...JSON.parse(__rs_args)) ?? null })", "harness", ctx, timeout));
+      if (!("value" in value)) throw new TypeError("the return value cannot be written as JSON");
+      report(value, k);
     } catch (e) {
       report(failure(e), k);
     }
