@@ -14,6 +14,7 @@ test("extract: the last block tagged with the language wins, else the last untag
   assert.deepEqual(extractCode("~~~python\ntilde()\n~~~", "fence", PY), { code: "tilde()\n" });
   assert.deepEqual(extractCode("````python\nx = '```'\n````", "fence", PY), { code: "x = '```'\n" });
   assert.deepEqual(extractCode("```bash\nls\n```", "any_fence", PY), { code: "ls\n" });
+  assert.deepEqual(extractCode("1. The code:\n   ```python\n   if x:\n       y()\n   ```\n", "fence", PY), { code: "if x:\n    y()\n" }, "an indented fence's indentation is not the code's");
   assert.deepEqual(extractCode("print(1)", "none", PY), { code: "print(1)" });
   assert.match((extractCode("```bash\nls\n```", "fence", PY) as { missing: string }).missing, /no ```python code block/);
   assert.match((extractCode("```python\n\n```", "fence", PY) as { missing: string }).missing, /empty/);
