@@ -31,6 +31,10 @@ test("compare: exact, whitespace and float modes", () => {
   assert.equal(outputsMatch("abc", "abd", "float", 1), false);
   assert.equal(outputsMatch("1e3", "1000", "whitespace", 0), false);
   assert.equal(outputsMatch("1e3", "1000", "float", 0), true);
+  const huge = "7".repeat(400);
+  assert.equal(outputsMatch("0", huge, "float", 1e-6), false, "a number past the double range is not Infinity-close to every number");
+  assert.equal(outputsMatch(`${huge.slice(1)}8`, huge, "float", 1e-6), false);
+  assert.equal(outputsMatch(huge, huge, "float", 1e-6), true);
 });
 
 test("compare: return values deep-equal, numbers within the tolerance", () => {
@@ -43,6 +47,7 @@ test("compare: return values deep-equal, numbers within the tolerance", () => {
   assert.equal(valuesMatch([10000001], [10000000], 1e-6), false, "integers are exact");
   assert.equal(valuesMatch(2.9999999999, 3, 1e-6), true, "a float may differ from an integer by the tolerance");
   assert.equal(valuesMatch(-0, 0, 1e-6), true);
+  assert.equal(valuesMatch(0, JSON.parse("7".repeat(400)), 1e-6), false, "a number past the double range is not Infinity-close to every number");
   assert.equal(valuesMatch(null, null, 0), true);
 });
 
