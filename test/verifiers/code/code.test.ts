@@ -75,6 +75,11 @@ describe("code reward: python", { skip }, () => {
     assert.match(String(r.components!.test_1.reason), /ValueError: invalid literal/);
   });
 
+  test("sys.exit with a message exits with status 1 and the message, as the interpreter does", async () => {
+    const [r] = await scoreCode([{ ...GOOD, completion: python("import sys\nsys.exit('no input today')") }]);
+    assert.match(String(r.components!.test_1.reason), /^exit status 1: no input today$/);
+  });
+
   test("output comparison modes: exact, whitespace, float", async () => {
     const ref = (compare: string, stdout: string) => ({ tests: [{ stdin: "", stdout }], compare });
     const prints = python("print('3.14159  2')");

@@ -174,7 +174,14 @@ def child(unit, job, paths):
     try:
         code = run_program(unit, job, res)
     except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if e.code is None or isinstance(e.code, int):
+            code = e.code or 0
+        else:
+            code = 1
+            try:  # sys.exit("message"): the interpreter prints the message
+                os.write(2, f"{e.code}\n".encode("utf-8", "replace"))
+            except BaseException:
+                pass
     except BaseException as e:
         write_result(res, {"exception": type(e).__name__, "message": str(e)[:500]})
         try:
