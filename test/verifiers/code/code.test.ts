@@ -75,6 +75,12 @@ describe("code reward: python", { skip }, () => {
     assert.match(String(r.components!.test_1.reason), /ValueError: invalid literal/);
   });
 
+  test("a program that survives a MemoryError and says so on stderr is judged by its output", async () => {
+    const code = "import sys\ntry:\n    table = bytearray(10**12)\nexcept MemoryError:\n    print('MemoryError: falling back', file=sys.stderr)\na, b = map(int, input().split())\nprint(a + b)";
+    const [r] = await scoreCode([{ ...GOOD, completion: python(code) }]);
+    assert.equal(r.reward, 1, r.reason);
+  });
+
   test("sys.exit with a message exits with status 1 and the message, as the interpreter does", async () => {
     const [r] = await scoreCode([{ ...GOOD, completion: python("import sys\nsys.exit('no input today')") }]);
     assert.match(String(r.components!.test_1.reason), /^exit status 1: no input today$/);
