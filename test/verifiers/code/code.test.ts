@@ -143,6 +143,12 @@ describe("code reward: javascript", { skip: skipJs }, () => {
     assert.match(String(r.components!.test_2.reason), /cannot be written as JSON/);
   });
 
+  test("a timer the program leaves running does not make its finished tests time out", async () => {
+    const code = "setInterval(() => {}, 1000);\nfunction add(a, b) { return a + b; }";
+    const [r] = await scoreCode([{ completion: javascript(code), reference: { entry_point: "add", test_code: "if (add(1, 2) !== 3) throw new Error('no')" } }], { language: "javascript" });
+    assert.deepEqual(outcomes(r), ["passed"], r.reason);
+  });
+
   test("an infinite loop in one case times out and the next case still runs", async () => {
     const code = "function f(x) { if (x === 1) { while (true) {} } return x; }";
     const [r] = await scoreCode([{ completion: javascript(code), reference: { entry_point: "f", cases: [{ args: [1], expected: 1 }, { args: [2], expected: 2 }] } }], { language: "javascript" });

@@ -17,8 +17,10 @@ const WORK = IN_SANDBOX ? "/tmp" : process.argv[2] === "run" ? process.cwd() : p
 const STDERR_TAIL = 2000;
 const WRITABLE = IN_SANDBOX ? [WORK, "/dev/shm"] : [WORK];
 
-if (process.argv[2] === "run") runChild(Number(process.argv[3]));
-else main();
+if (process.argv[2] === "run") {
+  runChild(Number(process.argv[3]));
+  process.exit(0); // everything is reported: a timer or server the program left must not hold the child until the time limit
+} else main();
 
 function main() {
   const job = JSON.parse(fs.readFileSync(0, "utf8"));
