@@ -81,6 +81,15 @@ describe("code reward: python", { skip }, () => {
     assert.equal(r.reward, 1, r.reason);
   });
 
+  test("a stdin/stdout program ends as under python3: its threads are waited for, its atexit functions run", async () => {
+    const programs = [
+      "import threading, time\ndef main():\n    time.sleep(0.3)\n    a, b = map(int, input().split())\n    print(a + b)\nthreading.Thread(target=main).start()",
+      "import atexit, io, sys\nbuffer = io.StringIO()\nsys.stdout = buffer\natexit.register(lambda: sys.__stdout__.write(buffer.getvalue()))\na, b = map(int, input().split())\nprint(a + b)",
+    ];
+    const results = await scoreCode(programs.map((p) => ({ ...GOOD, completion: python(p) })), { timeout_s: 5 });
+    for (const r of results) assert.equal(r.reward, 1, r.reason);
+  });
+
   test("sys.exit with a message exits with status 1 and the message, as the interpreter does", async () => {
     const [r] = await scoreCode([{ ...GOOD, completion: python("import sys\nsys.exit('no input today')") }]);
     assert.match(String(r.components!.test_1.reason), /^exit status 1: no input today$/);

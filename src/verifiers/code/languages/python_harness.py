@@ -167,6 +167,7 @@ def child(unit, job, paths):
         sys.stdin = open(0, "r", encoding="utf-8", errors="replace", closefd=False)
         sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
         sys.stderr = open(2, "w", encoding="utf-8", closefd=False, buffering=1)
+        sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
         sys.argv = ["solution.py"]
     except BaseException:
         os._exit(120)
@@ -189,12 +190,31 @@ def child(unit, job, paths):
         except BaseException:
             pass
         code = 1
+    if job["mode"] == "stdio":
+        exit_like_interpreter()
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):  # the program may have replaced sys.stdout
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    os._exit(code & 0xFF)
+
+
+def exit_like_interpreter():
+    """What `python3 solution.py` does before exiting: wait for the program's threads (the
+    `threading.Thread(target=main).start()` idiom for deep recursion), then run its atexit functions."""
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        try:
+            threading._shutdown()
+        except BaseException:
+            pass
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        import atexit
+
+        atexit._run_exitfuncs()
     except BaseException:
         pass
-    os._exit(code & 0xFF)
 
 
 def print_user_traceback(e):
