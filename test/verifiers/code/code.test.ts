@@ -152,6 +152,14 @@ describe("code reward: javascript", { skip: skipJs }, () => {
     assert.match(String(r.components!.test_2.reason), /cannot be written as JSON/);
   });
 
+  test("large inputs whose sum exceeds the sandbox's /tmp are read", async () => {
+    const stdin = "1 ".repeat(4_000_000);
+    const tests = Array.from({ length: 10 }, () => ({ stdin, stdout: "4000000\n" }));
+    const code = "console.log(require('fs').readFileSync(0, 'utf8').trim().split(' ').length);";
+    const [r] = await scoreCode([{ completion: javascript(code), reference: { tests } }], { language: "javascript", timeout_s: 10 });
+    assert.equal(r.reward, 1, r.reason);
+  });
+
   test("a timer the program leaves running does not make its finished tests time out", async () => {
     const code = "setInterval(() => {}, 1000);\nfunction add(a, b) { return a + b; }";
     const [r] = await scoreCode([{ completion: javascript(code), reference: { entry_point: "add", test_code: "if (add(1, 2) !== 3) throw new Error('no')" } }], { language: "javascript" });

@@ -57,9 +57,10 @@ function runCases(job) {
 }
 
 function spawnUnit(job, args, input, timeoutS) {
-  // Written for each unit: the previous one may have changed them.
+  // Written for each unit: the previous one may have changed them. A stdin/stdout program runs
+  // alone and gets its input on a pipe: the job (every test's input) would only fill the tmpfs.
   fs.writeFileSync(path.join(WORK, "solution.js"), job.code);
-  fs.writeFileSync(path.join(WORK, "job.json"), JSON.stringify(job));
+  if (job.mode !== "stdio") fs.writeFileSync(path.join(WORK, "job.json"), JSON.stringify(job));
   const limits = [
     `--cpu=${Math.ceil(timeoutS) + 1}`,
     // V8 reserves far more address space than it uses; the heap itself is capped by --max-old-space-size.
