@@ -14,7 +14,10 @@ export function outputsMatch(actual: string, expected: string, mode: CompareMode
   for (let i = 0; i < a.length; i++) {
     if (a[i] === e[i]) continue;
     if (mode !== "float") return false;
-    if (!isNumber(a[i]) || !isNumber(e[i]) || !numbersClose(Number(a[i]), Number(e[i]), tolerance)) return false;
+    if (!isNumber(a[i]) || !isNumber(e[i])) return false;
+    const [x, y] = [Number(a[i]), Number(e[i])];
+    // Tokens past the double range (a 400-digit answer) are Infinity: only the same text matches.
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !numbersClose(x, y, tolerance)) return false;
   }
   return true;
 }
@@ -31,13 +34,18 @@ function isNumber(token: string): boolean {
 export function numbersClose(a: number, e: number, tolerance: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(e)) return Number.isNaN(a) && Number.isNaN(e);
   if (a === e) return true;
+  if (!Number.isFinite(a) || !Number.isFinite(e)) return false; // else any number is within tolerance × Infinity
   const diff = Math.abs(a - e);
   return diff <= tolerance || diff <= tolerance * Math.abs(e);
 }
 
-/** Deep equality of JSON values; numbers within `tolerance` when it is above 0 (else exact). */
+/**
+ * Deep equality of JSON values; numbers within `tolerance` when it is above 0 (else exact), except
+ * two integers: a relative tolerance would let 1000000008 pass for 1000000007.
+ */
 export function valuesMatch(actual: unknown, expected: unknown, tolerance: number): boolean {
   if (typeof actual === "number" && typeof expected === "number") {
+    if (Number.isSafeInteger(actual) && Number.isSafeInteger(expected)) return actual === expected;
     return tolerance > 0 ? numbersClose(actual, expected, tolerance) : actual === expected;
   }
   if (Array.isArray(actual) || Array.isArray(expected)) {

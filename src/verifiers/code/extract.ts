@@ -1,7 +1,7 @@
 /** Where the program is taken from in a completion. */
 export type ExtractMode = "fence" | "any_fence" | "none";
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*([^\n`]*)\n([\s\S]*?)^ {0,3}\1[`~]*[ \t]*$/gm;
+const FENCE = /^( {0,3})(`{3,}|~{3,})[ \t]*([^\n`]*)\n([\s\S]*?)^ {0,3}\2[`~]*[ \t]*$/gm;
 
 interface Fence {
   tag: string;
@@ -12,7 +12,9 @@ function fences(text: string): Fence[] {
   const out: Fence[] = [];
   FENCE.lastIndex = 0;
   for (let m = FENCE.exec(text); m; m = FENCE.exec(text)) {
-    out.push({ tag: m[2].trim().split(/[\s{]/)[0].toLowerCase(), body: m[3] });
+    // As in CommonMark, an indented fence (e.g. in a list item) takes that indentation off its lines.
+    const body = m[1] ? m[4].replace(new RegExp(`^ {1,${m[1].length}}`, "gm"), "") : m[4];
+    out.push({ tag: m[3].trim().split(/[\s{]/)[0].toLowerCase(), body });
   }
   return out;
 }

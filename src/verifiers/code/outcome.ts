@@ -32,7 +32,9 @@ export function judge(report: HarnessReport, test: Test, suite: TestSuite, how: 
   const result = report.result ?? undefined;
   if (report.end === "timeout" || report.signal === "SIGXCPU" || result?.timeout) return { outcome: "timeout", reason: "time limit exceeded" };
   if (report.signal === "SIGXFSZ") return { outcome: "output_limit", reason: "output limit exceeded" };
-  if (result?.exception === "MemoryError" || MEMORY.test(report.stderr)) return { outcome: "memory", reason: withStderr("memory limit exceeded", report.stderr) };
+  // A program that ended normally may have caught a MemoryError and logged it: its output is judged.
+  const exitedNormally = report.end === "exit" && report.code === 0;
+  if (result?.exception === "MemoryError" || (!exitedNormally && MEMORY.test(report.stderr))) return { outcome: "memory", reason: withStderr("memory limit exceeded", report.stderr) };
   if (report.end === "signal") return { outcome: "runtime_error", reason: withStderr(`killed by ${report.signal}`, report.stderr) };
 
   if (suite.mode === "stdio") {

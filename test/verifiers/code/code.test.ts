@@ -75,6 +75,26 @@ describe("code reward: python", { skip }, () => {
     assert.match(String(r.components!.test_1.reason), /ValueError: invalid literal/);
   });
 
+  test("a program that survives a MemoryError and says so on stderr is judged by its output", async () => {
+    const code = "import sys\ntry:\n    table = bytearray(10**12)\nexcept MemoryError:\n    print('MemoryError: falling back', file=sys.stderr)\na, b = map(int, input().split())\nprint(a + b)";
+    const [r] = await scoreCode([{ ...GOOD, completion: python(code) }]);
+    assert.equal(r.reward, 1, r.reason);
+  });
+
+  test("a stdin/stdout program ends as under python3: its threads are waited for, its atexit functions run", async () => {
+    const programs = [
+      "import threading, time\ndef main():\n    time.sleep(0.3)\n    a, b = map(int, input().split())\n    print(a + b)\nthreading.Thread(target=main).start()",
+      "import atexit, io, sys\nbuffer = io.StringIO()\nsys.stdout = buffer\natexit.register(lambda: sys.__stdout__.write(buffer.getvalue()))\na, b = map(int, input().split())\nprint(a + b)",
+    ];
+    const results = await scoreCode(programs.map((p) => ({ ...GOOD, completion: python(p) })), { timeout_s: 5 });
+    for (const r of results) assert.equal(r.reward, 1, r.reason);
+  });
+
+  test("sys.exit with a message exits with status 1 and the message, as the interpreter does", async () => {
+    const [r] = await scoreCode([{ ...GOOD, completion: python("import sys\nsys.exit('no input today')") }]);
+    assert.match(String(r.components!.test_1.reason), /^exit status 1: no input today$/);
+  });
+
   test("output comparison modes: exact, whitespace, float", async () => {
     const ref = (compare: string, stdout: string) => ({ tests: [{ stdin: "", stdout }], compare });
     const prints = python("print('3.14159  2')");
@@ -125,6 +145,27 @@ describe("code reward: javascript", { skip: skipJs }, () => {
     assert.equal(tc.reward, 1);
   });
 
+  test("a function returning nothing returns null; one returning a function is told it cannot be written as JSON", async () => {
+    const reference = { entry_point: "f", cases: [{ args: [1], expected: null }, { args: [2], expected: null }] };
+    const [r] = await scoreCode([{ completion: javascript("function f(x) { if (x === 2) return () => 1; }"), reference }], { language: "javascript" });
+    assert.deepEqual(outcomes(r), ["passed", "runtime_error"]);
+    assert.match(String(r.components!.test_2.reason), /cannot be written as JSON/);
+  });
+
+  test("large inputs whose sum exceeds the sandbox's /tmp are read", async () => {
+    const stdin = "1 ".repeat(4_000_000);
+    const tests = Array.from({ length: 10 }, () => ({ stdin, stdout: "4000000\n" }));
+    const code = "console.log(require('fs').readFileSync(0, 'utf8').trim().split(' ').length);";
+    const [r] = await scoreCode([{ completion: javascript(code), reference: { tests } }], { language: "javascript", timeout_s: 10 });
+    assert.equal(r.reward, 1, r.reason);
+  });
+
+  test("a timer the program leaves running does not make its finished tests time out", async () => {
+    const code = "setInterval(() => {}, 1000);\nfunction add(a, b) { return a + b; }";
+    const [r] = await scoreCode([{ completion: javascript(code), reference: { entry_point: "add", test_code: "if (add(1, 2) !== 3) throw new Error('no')" } }], { language: "javascript" });
+    assert.deepEqual(outcomes(r), ["passed"], r.reason);
+  });
+
   test("an infinite loop in one case times out and the next case still runs", async () => {
     const code = "function f(x) { if (x === 1) { while (true) {} } return x; }";
     const [r] = await scoreCode([{ completion: javascript(code), reference: { entry_point: "f", cases: [{ args: [1], expected: 1 }, { args: [2], expected: 2 }] } }], { language: "javascript" });
@@ -147,6 +188,23 @@ describe("code reward: javascript, hostile", { skip: skipJs }, () => {
     assert.equal(r.reward, 0);
     assert.match(String(r.components!.test_1.reason), /ended by the program/);
     assert.equal(good.reward, 1);
+  });
+
+  test("a program cannot make the reward fail (status error) by breaking the harness, nor change the next test's program", async () => {
+    const deep = "require('fs').writeSync(3, '{\"k\":0,\"value\":' + '['.repeat(100000) + ']'.repeat(100000) + '}\\n'); process.exit(0);";
+    const chmod = "const fs = require('fs'); fs.chmodSync('/tmp', 0); try { fs.chmodSync('/dev/shm', 0); } catch {}";
+    const rewrite = "require('fs').appendFileSync('/tmp/solution.js', '\\nconsole.log(\"changed\");\\n');";
+    const [r1, r2, r3, r4] = await scoreCode(
+      [
+        { completion: javascript(`function add(a, b) { ${deep} }`), reference: ADD_CASES },
+        { completion: javascript(deep), reference: { test_code: "assert(false)" } },
+        { completion: javascript(`function add(a, b) { ${chmod}; return a > 0 ? a + b : 7; }`), reference: ADD_CASES },
+        { completion: javascript(`${rewrite}\nconsole.log('a');`), reference: { tests: [{ stdin: "", stdout: "a\n" }, { stdin: "", stdout: "a\n" }] } },
+      ],
+      { language: "javascript" },
+    );
+    for (const r of [r1, r2, r3, r4]) assert.equal(r.status, "ok", r.reason);
+    assert.deepEqual([r1.reward, r2.reward, r3.reward, r4.reward], [0, 0, 0.75, 1]);
   });
 });
 

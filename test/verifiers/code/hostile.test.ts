@@ -108,4 +108,24 @@ describe("code sandbox: hostile programs", { skip }, () => {
     const r = await hostileThenGood({ completion: python(code), reference: { tests: [{ stdin: "a\n", stdout: "a\n" }, { stdin: "b\n", stdout: "b\n" }] } });
     assert.deepEqual(outcomes(r), ["passed", "passed"]);
   });
+
+  test("a program cannot make the reward fail (status error) by breaking the harness", async () => {
+    const add = { entry_point: "add", cases: [{ args: [1, 2], expected: 3 }, { args: [5, 5], expected: 10 }] };
+    const breakers = {
+      "NaN in its result": "import os\ndef add(a, b):\n    os.write(3, b'{\"value\": NaN}')\n    os._exit(0)",
+      "a deeply nested result": "import os\ndef add(a, b):\n    os.write(3, b'[' * 100000 + b']' * 100000)\n    os._exit(0)",
+      "an unreadable /tmp": "import os\ndef add(a, b):\n    os.chmod('/tmp', 0)\n    os.chmod('/dev/shm', 0)\n    return a + b",
+    };
+    for (const [what, code] of Object.entries(breakers)) {
+      const r = await hostileThenGood({ completion: python(code), reference: add });
+      assert.equal(r.status, "ok", `${what}: ${r.reason}`);
+      assert.equal(r.reward, what === "an unreadable /tmp" ? 1 : 0, `${what}: ${r.reason}`);
+    }
+  });
+
+  test("a test that rewrites the program does not change what the next test runs", async () => {
+    const code = "open('/tmp/solution.py', 'a').write('\\nprint(\"changed\")\\n')\nprint(input())";
+    const r = await hostileThenGood({ completion: python(code), reference: { tests: [{ stdin: "a\n", stdout: "a\n" }, { stdin: "b\n", stdout: "b\n" }] } });
+    assert.deepEqual(outcomes(r), ["passed", "passed"], r.reason);
+  });
 });

@@ -14,6 +14,7 @@ test("extract: the last block tagged with the language wins, else the last untag
   assert.deepEqual(extractCode("~~~python\ntilde()\n~~~", "fence", PY), { code: "tilde()\n" });
   assert.deepEqual(extractCode("````python\nx = '```'\n````", "fence", PY), { code: "x = '```'\n" });
   assert.deepEqual(extractCode("```bash\nls\n```", "any_fence", PY), { code: "ls\n" });
+  assert.deepEqual(extractCode("1. The code:\n   ```python\n   if x:\n       y()\n   ```\n", "fence", PY), { code: "if x:\n    y()\n" }, "an indented fence's indentation is not the code's");
   assert.deepEqual(extractCode("print(1)", "none", PY), { code: "print(1)" });
   assert.match((extractCode("```bash\nls\n```", "fence", PY) as { missing: string }).missing, /no ```python code block/);
   assert.match((extractCode("```python\n\n```", "fence", PY) as { missing: string }).missing, /empty/);
@@ -30,6 +31,10 @@ test("compare: exact, whitespace and float modes", () => {
   assert.equal(outputsMatch("abc", "abd", "float", 1), false);
   assert.equal(outputsMatch("1e3", "1000", "whitespace", 0), false);
   assert.equal(outputsMatch("1e3", "1000", "float", 0), true);
+  const huge = "7".repeat(400);
+  assert.equal(outputsMatch("0", huge, "float", 1e-6), false, "a number past the double range is not Infinity-close to every number");
+  assert.equal(outputsMatch(`${huge.slice(1)}8`, huge, "float", 1e-6), false);
+  assert.equal(outputsMatch(huge, huge, "float", 1e-6), true);
 });
 
 test("compare: return values deep-equal, numbers within the tolerance", () => {
@@ -38,6 +43,11 @@ test("compare: return values deep-equal, numbers within the tolerance", () => {
   assert.equal(valuesMatch({ a: 1 }, { a: 1, b: 2 }, 0), false);
   assert.equal(valuesMatch(true, 1, 0), false);
   assert.equal(valuesMatch(0.30000000000000004, 0.3, 0), false);
+  assert.equal(valuesMatch(1000000008, 1000000007, 1e-6), false, "integers are exact");
+  assert.equal(valuesMatch([10000001], [10000000], 1e-6), false, "integers are exact");
+  assert.equal(valuesMatch(2.9999999999, 3, 1e-6), true, "a float may differ from an integer by the tolerance");
+  assert.equal(valuesMatch(-0, 0, 1e-6), true);
+  assert.equal(valuesMatch(0, JSON.parse("7".repeat(400)), 1e-6), false, "a number past the double range is not Infinity-close to every number");
   assert.equal(valuesMatch(null, null, 0), true);
 });
 

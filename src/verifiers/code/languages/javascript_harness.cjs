@@ -15,14 +15,16 @@ const IN_SANDBOX = process.pid <= 2;
 // Children (`run`) start in the work directory.
 const WORK = IN_SANDBOX ? "/tmp" : process.argv[2] === "run" ? process.cwd() : process.env.RS_WORK;
 const STDERR_TAIL = 2000;
+const WRITABLE = IN_SANDBOX ? [WORK, "/dev/shm"] : [WORK];
 
-if (process.argv[2] === "run") runChild(Number(process.argv[3]));
-else main();
+if (process.argv[2] === "run") {
+  runChild(Number(process.argv[3]));
+  process.exit(0); // everything is reported: a timer or server the program left must not hold the child until the time limit
+} else main();
 
 function main() {
   const job = JSON.parse(fs.readFileSync(0, "utf8"));
-  fs.writeFileSync(path.join(WORK, "solution.js"), job.code);
-  fs.writeFileSync(path.join(WORK, "job.json"), JSON.stringify(job));
+  job.modes = WRITABLE.map((place) => fs.statSync(place).mode & 0o7777);
   if (job.mode === "cases") return runCases(job);
   job.units.forEach((unit, i) => {
     const r = job.mode === "stdio"
@@ -55,6 +57,10 @@ function runCases(job) {
 }
 
 function spawnUnit(job, args, input, timeoutS) {
+  // Written for each unit: the previous one may have changed them. A stdin/stdout program runs
+  // alone and gets its input on a pipe: the job (every test's input) would only fill the tmpfs.
+  fs.writeFileSync(path.join(WORK, "solution.js"), job.code);
+  if (job.mode !== "stdio") fs.writeFileSync(path.join(WORK, "job.json"), JSON.stringify(job));
   const limits = [
     `--cpu=${Math.ceil(timeoutS) + 1}`,
     // V8 reserves far more address space than it uses; the heap itself is capped by --max-old-space-size.
@@ -81,16 +87,15 @@ function spawnUnit(job, args, input, timeoutS) {
     if (IN_SANDBOX) process.kill(-1, "SIGKILL");
     else if (r.pid) process.kill(-r.pid, "SIGKILL");
   } catch {}
-  cleanWork();
+  cleanWork(job.modes);
   return r;
 }
 
 /** Remove what the unit left in the writable places, so it cannot fill them for the next one. */
-function cleanWork() {
-  const keep = new Set(["solution.js", "job.json"]);
-  for (const place of IN_SANDBOX ? [WORK, "/dev/shm"] : [WORK]) {
+function cleanWork(modes) {
+  WRITABLE.forEach((place, i) => fs.chmodSync(place, modes[i])); // the unit may have made it unreadable
+  for (const place of WRITABLE) {
     for (const name of fs.readdirSync(place)) {
-      if (place === WORK && keep.has(name)) continue;
       try {
         fs.rmSync(path.join(place, name), { recursive: true, force: true });
       } catch {}
@@ -123,7 +128,13 @@ function parseLines(buffer) {
 }
 
 function emit(report) {
-  fs.writeSync(1, JSON.stringify(report) + "\n");
+  let line;
+  try {
+    line = JSON.stringify(report);
+  } catch {
+    line = JSON.stringify({ ...report, result: null }); // a result the child nested too deeply to write again
+  }
+  fs.writeSync(1, line + "\n");
 }
 
 // --- child: runs model code; reports on fd 3 ---
@@ -153,9 +164,10 @@ function runChild(index) {
       if (typeof fn !== "function") throw new ReferenceError(`the program defines no function ${job.entry_point}`);
       ctx.__rs_fn = fn;
       ctx.__rs_args = JSON.stringify(job.units[k].args);
-      const value = run("JSON.stringify({ value: __rs_fn(...JSON.parse(__rs_args)) })", "harness", ctx, timeout);
-      if (value === undefined) throw new TypeError("the return value cannot be written as JSON");
-      report(JSON.parse(value), k);
+      // undefined is null, as in an array; a function or symbol leaves no value.
+      const value = JSON.parse(run("JSON.stringify({ value: __rs_fn(...JSON.parse(__rs_args)) ?? null })", "harness", ctx, timeout));
+      if (!("value" in value)) throw new TypeError("the return value cannot be written as JSON");
+      report(value, k);
     } catch (e) {
       report(failure(e), k);
     }

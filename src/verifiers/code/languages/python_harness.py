@@ -17,22 +17,24 @@ import sys
 
 IN_SANDBOX = os.getpid() == 1
 WORK = "/tmp" if IN_SANDBOX else os.environ["RS_WORK"]
+WRITABLE = [WORK, "/dev/shm"] if IN_SANDBOX else [WORK]
 STDERR_TAIL = 2000
 
 
 def main():
     job = json.loads(sys.stdin.buffer.read())
     os.chdir(WORK)
-    with open(os.path.join(WORK, "solution.py"), "w", encoding="utf-8") as f:
-        f.write(job["code"])
+    modes = {place: os.stat(place).st_mode & 0o7777 for place in WRITABLE}
     for i, unit in enumerate(job["units"]):
-        report = run_unit(i, unit, job)
+        report = run_unit(i, unit, job, modes)
         sys.stdout.write(json.dumps(report) + "\n")
         sys.stdout.flush()
 
 
-def run_unit(i, unit, job):
+def run_unit(i, unit, job, modes):
     paths = {name: os.path.join(WORK, f".{name}{i}") for name in ("in", "out", "err", "res")}
+    with open(os.path.join(WORK, "solution.py"), "w", encoding="utf-8") as f:  # a unit may have changed it
+        f.write(job["code"])
     if "stdin" in unit:
         with open(paths["in"], "w", encoding="utf-8") as f:
             f.write(unit["stdin"])
@@ -45,6 +47,8 @@ def run_unit(i, unit, job):
         child(unit, job, paths)
     timed_out = wait_for(pid, job["timeout_s"])
     status = reap(pid)
+    for place in WRITABLE:
+        os.chmod(place, modes[place])  # the unit may have made it unreadable
     report = {"i": i}
     if timed_out:
         report["end"] = "timeout"
@@ -59,23 +63,24 @@ def run_unit(i, unit, job):
     report["stderr"] = read_tail(paths["err"], STDERR_TAIL)
     result = read_text(paths["res"], job["output_bytes"])
     if result:
-        try:
-            report["result"] = json.loads(result)
-        except ValueError:
+        try:  # the child wrote it, maybe not as json.dumps would: NaN is no JSON, deep nesting overflows
+            report["result"] = json.loads(result, parse_constant=reject_constant)
+        except (ValueError, RecursionError):
             report["result"] = None
     clean_work()
     return report
+
+
+def reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
 
 
 def clean_work():
     """Remove what the unit left in the writable places, so it cannot fill them for the next one."""
     import shutil
 
-    places = [WORK, "/dev/shm"] if IN_SANDBOX else [WORK]
-    for place in places:
+    for place in WRITABLE:
         for name in os.listdir(place):
-            if place == WORK and name == "solution.py":
-                continue
             path = os.path.join(place, name)
             try:
                 if os.path.isdir(path) and not os.path.islink(path):
@@ -162,6 +167,7 @@ def child(unit, job, paths):
         sys.stdin = open(0, "r", encoding="utf-8", errors="replace", closefd=False)
         sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
         sys.stderr = open(2, "w", encoding="utf-8", closefd=False, buffering=1)
+        sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
         sys.argv = ["solution.py"]
     except BaseException:
         os._exit(120)
@@ -169,7 +175,14 @@ def child(unit, job, paths):
     try:
         code = run_program(unit, job, res)
     except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if e.code is None or isinstance(e.code, int):
+            code = e.code or 0
+        else:
+            code = 1
+            try:  # sys.exit("message"): the interpreter prints the message
+                os.write(2, f"{e.code}\n".encode("utf-8", "replace"))
+            except BaseException:
+                pass
     except BaseException as e:
         write_result(res, {"exception": type(e).__name__, "message": str(e)[:500]})
         try:
@@ -177,12 +190,31 @@ def child(unit, job, paths):
         except BaseException:
             pass
         code = 1
+    if job["mode"] == "stdio":
+        exit_like_interpreter()
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):  # the program may have replaced sys.stdout
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    os._exit(code & 0xFF)
+
+
+def exit_like_interpreter():
+    """What `python3 solution.py` does before exiting: wait for the program's threads (the
+    `threading.Thread(target=main).start()` idiom for deep recursion), then run its atexit functions."""
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        try:
+            threading._shutdown()
+        except BaseException:
+            pass
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        import atexit
+
+        atexit._run_exitfuncs()
     except BaseException:
         pass
-    os._exit(code & 0xFF)
 
 
 def print_user_traceback(e):
