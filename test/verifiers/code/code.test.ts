@@ -95,6 +95,19 @@ describe("code reward: python", { skip }, () => {
     assert.match(String(r.components!.test_1.reason), /^exit status 1: no input today$/);
   });
 
+  test("async def functions are awaited, in cases and in test_code's check", async () => {
+    const code = "import asyncio\nasync def f(x):\n    await asyncio.sleep(0.01)\n    if x == 2:\n        raise ValueError('two')\n    return x * 10";
+    const check = "async def check(f):\n    assert await f(1) == 10";
+    const [r, tc, tcWrong] = await scoreCode([
+      { completion: python(code), reference: { entry_point: "f", cases: [{ args: [1], expected: 10 }, { args: [2], expected: 20 }, { args: [3], expected: 30 }] } },
+      { completion: python(code), reference: { entry_point: "f", test_code: check } },
+      { completion: python("async def f(x):\n    return 0"), reference: { entry_point: "f", test_code: check } },
+    ]);
+    assert.deepEqual(outcomes(r), ["passed", "runtime_error", "passed"], JSON.stringify(r.components));
+    assert.deepEqual(outcomes(tc), ["passed"]);
+    assert.deepEqual(outcomes(tcWrong), ["wrong_answer"]); // a failed assert
+  });
+
   test("output comparison modes: exact, whitespace, float", async () => {
     const ref = (compare: string, stdout: string) => ({ tests: [{ stdin: "", stdout }], compare });
     const prints = python("print('3.14159  2')");
@@ -170,6 +183,24 @@ describe("code reward: javascript", { skip: skipJs }, () => {
     const code = "function f(x) { if (x === 1) { while (true) {} } return x; }";
     const [r] = await scoreCode([{ completion: javascript(code), reference: { entry_point: "f", cases: [{ args: [1], expected: 1 }, { args: [2], expected: 2 }] } }], { language: "javascript" });
     assert.deepEqual(outcomes(r), ["timeout", "passed"]);
+  });
+
+  test("async functions are awaited: their value is compared, a rejection fails, a promise that never settles times out", async () => {
+    const code = "async function f(x) { await new Promise((r) => setTimeout(r, 5)); if (x === 2) throw new RangeError('two'); if (x === 3) await new Promise(() => {}); return x * 10; }";
+    const cases = [{ args: [1], expected: 10 }, { args: [2], expected: 20 }, { args: [3], expected: 30 }, { args: [4], expected: 40 }];
+    const checkAsync = "async function check(f) { if ((await f(1)) !== 10) throw new Error('wrong'); }";
+    const [r, tc, tcWrong] = await scoreCode(
+      [
+        { completion: javascript(code), reference: { entry_point: "f", cases } },
+        { completion: javascript(code), reference: { entry_point: "f", test_code: checkAsync } },
+        { completion: javascript("async function f(x) { return 0; }"), reference: { entry_point: "f", test_code: checkAsync } },
+      ],
+      { language: "javascript", timeout_s: 2 },
+    );
+    assert.deepEqual(outcomes(r), ["passed", "runtime_error", "timeout", "passed"], JSON.stringify(r.components));
+    assert.match(String(r.components!.test_2.reason), /RangeError/);
+    assert.deepEqual(outcomes(tc), ["passed"]);
+    assert.deepEqual(outcomes(tcWrong), ["runtime_error"]);
   });
 
   test("a memory hog hits the memory limit", async () => {

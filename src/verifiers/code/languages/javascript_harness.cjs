@@ -18,8 +18,8 @@ const STDERR_TAIL = 2000;
 const WRITABLE = IN_SANDBOX ? [WORK, "/dev/shm"] : [WORK];
 
 if (process.argv[2] === "run") {
-  runChild(Number(process.argv[3]));
-  process.exit(0); // everything is reported: a timer or server the program left must not hold the child until the time limit
+  // Once everything is reported, a timer or server the program left must not hold the child until the time limit.
+  runChild(Number(process.argv[3])).then(() => process.exit(0));
 } else main();
 
 function main() {
@@ -139,7 +139,7 @@ function emit(report) {
 
 // --- child: runs model code; reports on fd 3 ---
 
-function runChild(index) {
+async function runChild(index) {
   const job = JSON.parse(fs.readFileSync(path.join(WORK, "job.json"), "utf8"));
   const code = fs.readFileSync(path.join(WORK, "solution.js"), "utf8");
   const timeout = Math.max(1, Math.round(job.timeout_s * 1000));
@@ -149,7 +149,7 @@ function runChild(index) {
       run(code, "solution.js", ctx, timeout);
       run(job.units[index].test_code, "test.js", ctx, timeout);
       const check = run("typeof check === 'function' ? check : undefined", "harness", ctx, timeout);
-      if (check && job.entry_point) check(entryOf(ctx, job.entry_point));
+      if (check && job.entry_point) await settled(check(entryOf(ctx, job.entry_point)), timeout);
       report({ completed: true });
     } catch (e) {
       report(failure(e));
@@ -164,13 +164,28 @@ function runChild(index) {
       if (typeof fn !== "function") throw new ReferenceError(`the program defines no function ${job.entry_point}`);
       ctx.__rs_fn = fn;
       ctx.__rs_args = JSON.stringify(job.units[k].args);
+      ctx.__rs_value = await settled(run("__rs_fn(...JSON.parse(__rs_args))", "harness", ctx, timeout), timeout);
       // undefined is null, as in an array; a function or symbol leaves no value.
-      const value = JSON.parse(run("JSON.stringify({ value: __rs_fn(...JSON.parse(__rs_args)) ?? null })", "harness", ctx, timeout));
+      const value = JSON.parse(run("JSON.stringify({ value: __rs_value ?? null })", "harness", ctx, timeout));
       if (!("value" in value)) throw new TypeError("the return value cannot be written as JSON");
       report(value, k);
     } catch (e) {
       report(failure(e), k);
     }
+  }
+}
+
+/** An async function's value once its promise settles; the vm timeout covers only synchronous code, so the wait has its own. */
+async function settled(value, timeout) {
+  if (value === null || (typeof value !== "object" && typeof value !== "function") || typeof value.then !== "function") return value;
+  let timer;
+  const expired = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error("timed out"), { code: "ERR_SCRIPT_EXECUTION_TIMEOUT" })), timeout);
+  });
+  try {
+    return await Promise.race([Promise.resolve(value), expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

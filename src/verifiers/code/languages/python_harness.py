@@ -14,6 +14,7 @@ import resource
 import select
 import signal
 import sys
+import types
 
 IN_SANDBOX = os.getpid() == 1
 WORK = "/tmp" if IN_SANDBOX else os.environ["RS_WORK"]
@@ -263,14 +264,14 @@ def run_program(unit, job, res):
         exec(compile(unit["test_code"], "test.py", "exec"), scope)
         entry = job.get("entry_point")
         if entry and callable(scope.get("check")):
-            scope["check"](scope[entry])
+            settle(scope["check"](scope[entry]))
         write_result(res, {"completed": True})
         return 0
     entry = job["entry_point"]
     if not callable(scope.get(entry)):
         write_result(res, {"exception": "NameError", "message": f"the program defines no function {entry!r}"})
         return 1
-    value = scope[entry](*unit["args"], **unit.get("kwargs", {}))
+    value = settle(scope[entry](*unit["args"], **unit.get("kwargs", {})))
     try:
         text = json.dumps({"value": value}, allow_nan=False)
     except (TypeError, ValueError) as e:
@@ -278,6 +279,15 @@ def run_program(unit, job, res):
         return 1
     write_result(res, None, text)
     return 0
+
+
+def settle(value):
+    """The value of an `async def` function: its coroutine run to the end, as its caller would await it."""
+    if isinstance(value, types.CoroutineType):
+        import asyncio
+
+        return asyncio.run(value)
+    return value
 
 
 def write_result(fd, value, text=None):
