@@ -12,9 +12,9 @@
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import type { Sample } from "../src/core/types.ts";
-import { codeReward } from "../src/verifiers/code/code.ts";
-import { Pool } from "../src/verifiers/code/pool.ts";
-import { valuesMatch } from "../src/verifiers/code/compare.ts";
+import { codeReward } from "../src/rewards/code/index.ts";
+import { Pool } from "../src/rewards/code/pool.ts";
+import { valuesMatch } from "../src/rewards/code/compare.ts";
 
 const PROGRAMS = Number(process.argv[2] ?? 500);
 const ROUNDS = Number(process.argv[3] ?? 2);

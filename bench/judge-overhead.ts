@@ -9,8 +9,8 @@
 import { join } from "node:path";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { startFakeJudgeServer } from "../src/judges/testing/server.ts";
-import { createScorer } from "../src/spec/score.ts";
+import { startFakeJudgeServer } from "../src/testing/judge-server.ts";
+import { createScorer } from "../src/pipeline/score.ts";
 
 const N = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = 32;

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_MATH_OPTIONS, type MathOptions, scoreMath } from "../src/verifiers/math/engine.ts";
+import { DEFAULT_MATH_OPTIONS, type MathOptions, scoreMath } from "../src/rewards/math/engine.ts";
 
 interface Case {
   id: string;

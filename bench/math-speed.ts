@@ -12,8 +12,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_MATH_OPTIONS, scoreMath } from "../src/verifiers/math/engine.ts";
-import { MathPool } from "../src/verifiers/math/pool.ts";
+import { DEFAULT_MATH_OPTIONS, scoreMath } from "../src/rewards/math/engine.ts";
+import { MathPool } from "../src/rewards/math/pool.ts";
 import { benchPairs } from "./math-pairs.ts";
 
 const count = Number(process.argv[2] ?? 10_000);

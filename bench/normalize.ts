@@ -13,10 +13,10 @@ import { join } from "node:path";
 import { groupAdvantages } from "../src/normalize/group.ts";
 import { resolveAdvantageOptions } from "../src/normalize/presets.ts";
 import type { AdvantageChoice } from "../src/normalize/presets.ts";
-import { scoreStreamNormalized } from "../src/spec/normalized.ts";
+import { scoreStreamNormalized } from "../src/pipeline/normalized.ts";
 import { loadSpec } from "../src/spec/parse.ts";
-import { Scorer } from "../src/spec/scorer.ts";
-import { scoreStream } from "../src/spec/stream.ts";
+import { Scorer } from "../src/pipeline/scorer.ts";
+import { scoreStream } from "../src/pipeline/stream.ts";
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const N = Number(args[0] ?? 1_000_000);

@@ -6,8 +6,8 @@
 import { createReadStream, createWriteStream, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createScorer } from "../src/spec/score.ts";
-import { scoreStream } from "../src/spec/stream.ts";
+import { createScorer } from "../src/pipeline/score.ts";
+import { scoreStream } from "../src/pipeline/stream.ts";
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const dir = join(tmpdir(), `rewardsmith-bench-${process.pid}`);

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
-import { createScorer } from "../src/spec/score.ts";
+import { createScorer } from "../src/pipeline/score.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const SPEC = join(ROOT, "examples", "exact.yaml");

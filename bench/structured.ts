@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { createScorer } from "../src/spec/score.ts";
+import { createScorer } from "../src/pipeline/score.ts";
 
 const N = Number(process.argv[2] ?? 20000);
 const BATCH = 512;

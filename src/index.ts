@@ -13,13 +13,13 @@ export { type CompiledFormula, compileFormula, FormulaError } from "./combine/fo
 
 export type { RewardSpec, Spec } from "./spec/spec.ts";
 export { loadSpec, type ParseOptions, parseSpec, parseSpecText } from "./spec/parse.ts";
-export { builtinRegistry, defaultRegistry } from "./spec/builtins.ts";
-export { Scorer } from "./spec/scorer.ts";
-export { createScorer, resolveSpec, score, type SpecSource } from "./spec/score.ts";
-export { type Progress, scoreStream, StreamIoError, type StreamOptions, type Summary } from "./spec/stream.ts";
+export { builtinRegistry, defaultRegistry } from "./rewards/index.ts";
+export { Scorer } from "./pipeline/scorer.ts";
+export { createScorer, resolveSpec, score, type SpecSource } from "./pipeline/score.ts";
+export { type Progress, scoreStream, StreamIoError, type StreamOptions, type Summary } from "./pipeline/stream.ts";
 
-export { tokenF1 } from "./verifiers/text/f1.ts";
-export { overlongPenalty } from "./verifiers/format/length.ts";
+export { tokenF1 } from "./rewards/f1/index.ts";
+export { overlongPenalty } from "./rewards/length/index.ts";
 
 // --- normalization, shaping, ensembles, step rewards, win rates (issue 5; docs/normalize.md) ---
 export { type EnsembleMethod, type EnsembleResult, type EnsembleSpec, cvar, ENSEMBLE_METHODS, ensembleReward } from "./combine/ensemble.ts";
@@ -45,37 +45,37 @@ export { aggregateSteps, discountedReturns, firstErrorIndex, gatedStepReward, mi
 export { type Compare, type PairOutcome, roundRobin, singleElimination, type Tournament, winRates } from "./normalize/winrate.ts";
 export type { NormalizeSpec, ShapingStep } from "./normalize/spec.ts";
 export { type Normalized, NormalizeCollector, type NormalizeSummary } from "./normalize/batch.ts";
-export { normalizeRecords, type NormalizedStreamOptions, scoreStreamNormalized } from "./spec/normalized.ts";
+export { normalizeRecords, type NormalizedStreamOptions, scoreStreamNormalized } from "./pipeline/normalized.ts";
 // --- LLM judges (issue 7) ---
-export { judgeRewardType } from "./judges/type.ts";
-export { Judge } from "./judges/judge.ts";
-export { type JudgeOptions, judgeOptions, withoutJudgeCache } from "./judges/options.ts";
-export { ChatClient, type ChatResponse, type ClientConfig, JudgeRequestError, type TokenLogprob } from "./judges/client.ts";
-export { JudgeCache } from "./judges/cache.ts";
-export { degenerateReason, REASONING_OPENERS } from "./judges/guards.ts";
-export { DEFAULT_PROMPTS, DEFAULT_SYSTEM } from "./judges/prompts.ts";
-export { parseVerdict, type Verdict } from "./judges/verdict.ts";
-export { type AuditReport, auditJudges, formatAudit, MASTER_KEYS } from "./judges/audit.ts";
-export { type FakeJudgeServer, type FakeServerOptions, startFakeJudgeServer } from "./judges/testing/server.ts";
+export { judgeRewardType } from "./rewards/judge/index.ts";
+export { Judge } from "./rewards/judge/judge.ts";
+export { type JudgeOptions, judgeOptions, withoutJudgeCache } from "./rewards/judge/options.ts";
+export { ChatClient, type ChatResponse, type ClientConfig, JudgeRequestError, type TokenLogprob } from "./rewards/shared/http/client.ts";
+export { JudgeCache } from "./rewards/shared/http/cache.ts";
+export { degenerateReason, REASONING_OPENERS } from "./rewards/judge/guards.ts";
+export { DEFAULT_PROMPTS, DEFAULT_SYSTEM } from "./rewards/judge/prompts.ts";
+export { parseVerdict, type Verdict } from "./rewards/judge/verdict.ts";
+export { type AuditReport, auditJudges, formatAudit, MASTER_KEYS } from "./rewards/judge/audit.ts";
+export { type FakeJudgeServer, type FakeServerOptions, startFakeJudgeServer } from "./testing/judge-server.ts";
 // --- math verifier (issue #3) ---
-export { DEFAULT_MATH_OPTIONS, type MathOptions, scoreMath } from "./verifiers/math/engine.ts";
-export { MathPool, type Pair as MathPair } from "./verifiers/math/pool.ts";
-export { mathReward } from "./verifiers/math/reward.ts";
-export { equivalent as mathEquivalent } from "./verifiers/math/compare.ts";
-export { LimitError as MathLimitError, ParseError as MathParseError, parseAnswer as parseMathAnswer } from "./verifiers/math/parse.ts";
+export { DEFAULT_MATH_OPTIONS, type MathOptions, scoreMath } from "./rewards/math/engine.ts";
+export { MathPool, type Pair as MathPair } from "./rewards/math/pool.ts";
+export { mathReward } from "./rewards/math/index.ts";
+export { equivalent as mathEquivalent } from "./rewards/math/compare.ts";
+export { LimitError as MathLimitError, ParseError as MathParseError, parseAnswer as parseMathAnswer } from "./rewards/math/parse.ts";
 // --- Structured-task rewards (issue 8): toolcall, sql, grounding, similarity ---
-export { toolcallReward } from "./verifiers/toolcall/reward.ts";
-export { correctness as toolCallCorrectness, type ValueMatching } from "./verifiers/toolcall/match.ts";
-export type { ToolCall } from "./verifiers/toolcall/calls.ts";
-export { sqlReward } from "./verifiers/sql/reward.ts";
-export { groundingReward } from "./verifiers/grounding/reward.ts";
-export { boxSizeReward, gaussianCoverage, gaussianPoint, iou } from "./verifiers/grounding/geometry.ts";
-export { similarityReward } from "./verifiers/text/similarity/reward.ts";
-export { bleuStatistics, corpusBleu, sentenceBleu } from "./verifiers/text/similarity/bleu.ts";
-export { sentenceChrf } from "./verifiers/text/similarity/chrf.ts";
-export { type RougeScore, rougeL, rougeN } from "./verifiers/text/similarity/rouge.ts";
-export { editSimilarity, levenshtein } from "./verifiers/text/similarity/edit.ts";
-export { tokenize13a, tokenizeRouge } from "./verifiers/text/similarity/tokenize.ts";
+export { toolcallReward } from "./rewards/toolcall/index.ts";
+export { correctness as toolCallCorrectness, type ValueMatching } from "./rewards/toolcall/match.ts";
+export type { ToolCall } from "./rewards/toolcall/calls.ts";
+export { sqlReward } from "./rewards/sql/index.ts";
+export { groundingReward } from "./rewards/grounding/index.ts";
+export { boxSizeReward, gaussianCoverage, gaussianPoint, iou } from "./rewards/grounding/geometry.ts";
+export { similarityReward } from "./rewards/similarity/index.ts";
+export { bleuStatistics, corpusBleu, sentenceBleu } from "./rewards/similarity/bleu.ts";
+export { sentenceChrf } from "./rewards/similarity/chrf.ts";
+export { type RougeScore, rougeL, rougeN } from "./rewards/similarity/rouge.ts";
+export { editSimilarity, levenshtein } from "./rewards/similarity/edit.ts";
+export { tokenize13a, tokenizeRouge } from "./rewards/similarity/tokenize.ts";
 // --- code execution reward (issue #4): `type: code`, sandboxed with bubblewrap ---
-export { codeReward } from "./verifiers/code/code.ts";
-export { extractCode, type ExtractMode } from "./verifiers/code/extract.ts";
+export { codeReward } from "./rewards/code/index.ts";
+export { extractCode, type ExtractMode } from "./rewards/code/extract.ts";

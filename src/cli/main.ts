@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { RewardsmithError, SpecError, UsageError } from "../core/errors.ts";
-import { StreamIoError } from "../spec/stream.ts";
+import { StreamIoError } from "../pipeline/stream.ts";
 import { auditJudgeCommand, auditJudgeHelp } from "./commands/audit-judge.ts";
 import { scoreCommand, scoreHelp } from "./commands/score.ts";
 import { serveCommand, serveHelp } from "./commands/serve.ts";

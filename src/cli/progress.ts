@@ -1,4 +1,4 @@
-import type { Progress, Summary } from "../spec/stream.ts";
+import type { Progress, Summary } from "../pipeline/stream.ts";
 
 /** A one-line progress display on a TTY stream, redrawn at most every 100 ms. */
 export class ProgressLine {

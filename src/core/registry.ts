@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { RewardType } from "./reward.ts";
 
-/** The reward types a spec can name. Built-ins are added by `src/spec/builtins.ts`; users may add their own. */
+/** The reward types a spec can name. Built-ins are added by `src/rewards/index.ts`; users may add their own. */
 export class RewardRegistry {
   private readonly types = new Map<string, RewardType>();
 

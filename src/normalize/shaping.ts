@@ -2,7 +2,7 @@
  * Reward shaping: per-record transforms (clip, scale, PAR, DAPO overlong penalty, cosine length
  * scaling) and the batch-level length-bias correction. Formulas: docs/normalize.md.
  */
-import { overlongPenalty } from "../verifiers/format/length.ts";
+import { overlongPenalty } from "../rewards/length/index.ts";
 
 /** PAR (Fu et al. 2025, "Reward Shaping to Mitigate Reward Hacking in RLHF"): sigmoid(r - r_ref), bounded in (0, 1), 1/2 at r = r_ref. */
 export function preferenceAsReward(reward: number, referenceReward: number): number {

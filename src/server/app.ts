@@ -1,9 +1,9 @@
 import { PassThrough } from "node:stream";
 import Fastify, { type FastifyError, LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { OutputRecord, Sample } from "../core/types.ts";
-import { normalizeRecords, normalizeSamples } from "../spec/normalized.ts";
-import { sampleMapper } from "../spec/record.ts";
-import type { Scorer } from "../spec/scorer.ts";
+import { normalizeRecords, normalizeSamples } from "../pipeline/normalized.ts";
+import { sampleMapper } from "../pipeline/record.ts";
+import type { Scorer } from "../pipeline/scorer.ts";
 import { bearerChecker } from "./auth.ts";
 import { workerMetrics } from "./cluster.ts";
 import { ServerMetrics } from "./metrics.ts";

@@ -1,5 +1,5 @@
 import type { Sample } from "../core/types.ts";
-import type { ToSample } from "../spec/record.ts";
+import type { ToSample } from "../pipeline/record.ts";
 
 /** A request the server refuses; `statusCode` is 400 (malformed) or 413 (too large). */
 export class RequestError extends Error {

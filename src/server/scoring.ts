@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { errorMessage } from "../core/errors.ts";
 import type { OutputRecord, Sample } from "../core/types.ts";
-import { errorRecord, type Scorer } from "../spec/scorer.ts";
+import { errorRecord, type Scorer } from "../pipeline/scorer.ts";
 import { Admission, type Ticket } from "./admission.ts";
 
 /** Receives results in input order: `records[k]` is the result of sample `offset + k`. */

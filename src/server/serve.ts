@@ -1,7 +1,7 @@
 import { errorMessage } from "../core/errors.ts";
 import type { Spec } from "../spec/spec.ts";
-import { StreamIoError } from "../spec/stream.ts";
-import { Scorer } from "../spec/scorer.ts";
+import { StreamIoError } from "../pipeline/stream.ts";
+import { Scorer } from "../pipeline/scorer.ts";
 import { type AppExtras, buildApp, type RewardApp } from "./app.ts";
 import type { ServerOptions } from "./options.ts";
 

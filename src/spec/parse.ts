@@ -7,7 +7,7 @@ import { compileFormula, FormulaError } from "../combine/formula.ts";
 import { errorMessage, SpecError, type SpecIssue } from "../core/errors.ts";
 import type { RewardRegistry } from "../core/registry.ts";
 import { type NormalizeSpec, normalizeSchema } from "../normalize/spec.ts";
-import { defaultRegistry } from "./builtins.ts";
+import { defaultRegistry } from "../rewards/index.ts";
 import { preview, toSpecIssues } from "./issues.ts";
 import { COMMON_KEYS, REWARD_NAME, rewardCommonSchema, specDocumentSchema } from "./schema.ts";
 import type { RewardSpec, Spec } from "./spec.ts";

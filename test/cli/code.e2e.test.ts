@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseJsonl, runCli, tempDir } from "../helpers.ts";
-import { sandboxUnavailable } from "../verifiers/code/helpers.ts";
+import { sandboxUnavailable } from "../rewards/code/helpers.ts";
 
 const skip = sandboxUnavailable() || sandboxUnavailable("javascript");
 

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { perSample } from "../../src/core/reward.ts";
 import { referenceText } from "../../src/core/text.ts";
 import { ok } from "../../src/core/types.ts";
-import { score } from "../../src/spec/score.ts";
+import { score } from "../../src/pipeline/score.ts";
 
 const deeplyNested = JSON.parse("[".repeat(100_000) + "]".repeat(100_000));
 

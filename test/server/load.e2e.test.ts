@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { startFakeJudgeServer } from "../../src/judges/testing/server.ts";
+import { startFakeJudgeServer } from "../../src/testing/judge-server.ts";
 import { writeFiles } from "../helpers.ts";
 import { EXACT_SPEC, exactRecords, metricValue, postJson, startServe } from "./serve-helpers.ts";
 

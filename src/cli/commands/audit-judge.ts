@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { UsageError } from "../../core/errors.ts";
-import { AUDIT_ITEMS, auditJudges, formatAudit, MASTER_KEYS } from "../../judges/audit.ts";
-import { withoutJudgeCache } from "../../judges/options.ts";
+import { AUDIT_ITEMS, auditJudges, formatAudit, MASTER_KEYS } from "../../rewards/judge/audit.ts";
+import { withoutJudgeCache } from "../../rewards/judge/options.ts";
 import { loadSpec } from "../../spec/parse.ts";
-import { StreamIoError } from "../../spec/stream.ts";
+import { StreamIoError } from "../../pipeline/stream.ts";
 import { parseCommandArgs } from "../args.ts";
 
 export const auditJudgeHelp = `rewardsmith audit-judge --spec <file> [options]

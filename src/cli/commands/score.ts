@@ -2,11 +2,11 @@ import { statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
 import { UsageError } from "../../core/errors.ts";
-import { withoutJudgeCache } from "../../judges/options.ts";
-import { Scorer } from "../../spec/scorer.ts";
+import { withoutJudgeCache } from "../../rewards/judge/options.ts";
+import { Scorer } from "../../pipeline/scorer.ts";
 import { loadSpec } from "../../spec/parse.ts";
-import { scoreStreamNormalized } from "../../spec/normalized.ts";
-import { scoreStream, StreamIoError } from "../../spec/stream.ts";
+import { scoreStreamNormalized } from "../../pipeline/normalized.ts";
+import { scoreStream, StreamIoError } from "../../pipeline/stream.ts";
 import { parseCommandArgs, positiveInt } from "../args.ts";
 import { formatSummary, ProgressLine } from "../progress.ts";
 

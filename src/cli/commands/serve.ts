@@ -4,7 +4,7 @@ import { loadSpec } from "../../spec/parse.ts";
 import { runPrimary } from "../../server/cluster.ts";
 import { DEFAULT_SERVER_OPTIONS as D, type ServerOptions } from "../../server/options.ts";
 import { type RunningServer, serveUntilSignal, startServer } from "../../server/serve.ts";
-import { Scorer } from "../../spec/scorer.ts";
+import { Scorer } from "../../pipeline/scorer.ts";
 import { parseCommandArgs, positiveInt } from "../args.ts";
 
 export const serveHelp = `rewardsmith serve --spec <file> [options]

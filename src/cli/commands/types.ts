@@ -1,4 +1,4 @@
-import { defaultRegistry } from "../../spec/builtins.ts";
+import { defaultRegistry } from "../../rewards/index.ts";
 import { parseCommandArgs } from "../args.ts";
 
 export const typesHelp = `rewardsmith types

@@ -1,6 +1,6 @@
 import { UsageError } from "../../core/errors.ts";
 import { loadSpec } from "../../spec/parse.ts";
-import { Scorer } from "../../spec/scorer.ts";
+import { Scorer } from "../../pipeline/scorer.ts";
 import { parseCommandArgs } from "../args.ts";
 
 export const validateHelp = `rewardsmith validate --spec <file>

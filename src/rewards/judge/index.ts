@@ -1,0 +1,18 @@
+import type { RewardType } from "../../core/reward.ts";
+import { Judge } from "./judge.ts";
+import { judgeOptions } from "./options.ts";
+
+/** The `judge` reward type: LLM-as-a-judge through any OpenAI-compatible chat-completions endpoint. */
+export const judgeRewardType: RewardType<typeof judgeOptions> = {
+  type: "judge",
+  description: "LLM judge over an OpenAI-compatible endpoint: pointwise, reference, pairwise, rubric or principle",
+  options: judgeOptions,
+  create(options, { name, specDir }) {
+    let apiKey: string | undefined;
+    if (options.api_key_env !== undefined) {
+      apiKey = process.env[options.api_key_env];
+      if (!apiKey) throw new Error(`api_key_env: the environment variable ${options.api_key_env} is not set`);
+    }
+    return new Judge(name, options, specDir, apiKey);
+  },
+};

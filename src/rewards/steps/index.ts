@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { perSample, type RewardType } from "../../core/reward.ts";
+import { ok, type Step, unscorable } from "../../core/types.ts";
+import { aggregateSteps, discountedReturns, minFormReturns, STEP_AGGREGATES } from "../../normalize/steps.ts";
+
+const options = z.strictObject({
+  aggregate: z.enum(STEP_AGGREGATES).default("min"),
+  /** first_error: a step below this is an error. */
+  threshold: z.number().finite().default(0.5),
+  /** Per-step credit written on each output step as `return`. */
+  returns: z.enum(["none", "discounted", "min"]).default("none"),
+  gamma: z.number().finite().min(0).max(1).default(1),
+});
+
+/** Aggregates the step rewards the record carries (`steps: [{reward}, ...]`, e.g. from a process reward model). */
+export const stepsReward: RewardType<typeof options> = {
+  type: "steps",
+  description: "outcome score from the record's step rewards (min, last, mean, product, first_error) with per-step returns",
+  options,
+  create(o, { name }) {
+    return perSample(name, "steps", (s) => {
+      const steps = s.steps;
+      if (!steps || steps.length === 0) return unscorable("the record has no steps");
+      const rewards = new Array<number>(steps.length);
+      for (let i = 0; i < steps.length; i++) {
+        const r = (steps[i] as Step | null)?.reward;
+        if (typeof r !== "number" || !Number.isFinite(r)) return unscorable(`step ${i + 1} has no numeric reward`);
+        rewards[i] = r;
+      }
+      const result = ok(aggregateSteps(rewards, o.aggregate, o.threshold));
+      if (o.returns !== "none") {
+        const g = o.returns === "min" ? minFormReturns(rewards) : discountedReturns(rewards, o.gamma);
+        result.steps = steps.map((step, i) => ({ ...step, return: g[i] }));
+      }
+      return result;
+    });
+  },
+};
