@@ -80,7 +80,7 @@ async function naive(mode: "cases" | "stdio"): Promise<number[]> {
 
 /** The code reward (sandboxed); returns tests passed per program. */
 async function sandboxed(mode: "cases" | "stdio"): Promise<number[]> {
-  const reward = codeReward.create(codeReward.options.parse({}), { name: "code", specDir: "." });
+  const reward = codeReward.create(codeReward.options.parse({}), { name: "code", specDir: ".", type: "code" });
   const samples: Sample[] = programs.map((p) => ({
     completion: fence(mode === "cases" ? p.code : stdioCode(p)),
     reference:

@@ -56,7 +56,6 @@ export { degenerateReason, REASONING_OPENERS } from "./rewards/judge/guards.ts";
 export { DEFAULT_PROMPTS, DEFAULT_SYSTEM } from "./rewards/judge/prompts.ts";
 export { parseVerdict, type Verdict } from "./rewards/judge/verdict.ts";
 export { type AuditReport, auditJudges, formatAudit, MASTER_KEYS } from "./rewards/judge/audit.ts";
-export { type FakeJudgeServer, type FakeServerOptions, startFakeJudgeServer } from "./testing/judge-server.ts";
 // --- math verifier (issue #3) ---
 export { DEFAULT_MATH_OPTIONS, type MathOptions, scoreMath } from "./rewards/math/engine.ts";
 export { MathPool, type Pair as MathPair } from "./rewards/math/pool.ts";

@@ -57,7 +57,7 @@ export async function runReward(
   options: Record<string, unknown>,
   samples: import("../src/core/types.ts").Sample[],
 ): Promise<import("../src/core/types.ts").RewardResult[]> {
-  const reward = type.create(type.options.parse(options), { name: "r", specDir: ROOT });
+  const reward = type.create(type.options.parse(options), { name: "r", specDir: ROOT, type: type.type });
   try {
     return await reward.score(samples);
   } finally {

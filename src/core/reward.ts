@@ -29,6 +29,8 @@ export interface RewardContext {
   name: string;
   /** Directory of the spec file, for resolving relative paths in the config. */
   specDir: string;
+  /** The reward's type id (`rewards.<name>.type`), so a type writes its id once, in its definition. */
+  type: string;
 }
 
 /**
@@ -66,4 +68,13 @@ export function perSample(
       return out;
     },
   };
+}
+
+/**
+ * Define a reward type: its id (written once, here), a description, the zod schema of its options
+ * (describe each field with `.describe()`: the schema is the documentation) and a factory. The
+ * factory's context carries the id as `context.type`.
+ */
+export function defineRewardType<S extends z.ZodType>(definition: RewardType<S>): RewardType<S> {
+  return definition;
 }

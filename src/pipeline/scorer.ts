@@ -29,7 +29,7 @@ export class Scorer {
       const type = registry.get(r.type);
       if (!type) throw new SpecError(spec.file, [{ path: `rewards.${r.name}.type`, message: `unknown reward type "${r.type}"` }]);
       try {
-        return type.create(r.options, { name: r.name, specDir: spec.dir });
+        return type.create(r.options, { name: r.name, specDir: spec.dir, type: r.type });
       } catch (err) {
         if (err instanceof SpecError) throw err;
         throw new SpecError(spec.file, [{ path: `rewards.${r.name}`, message: errorMessage(err) }]);

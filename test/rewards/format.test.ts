@@ -29,12 +29,12 @@ test("json: inline JSON Schema and schema_file", async () => {
   assert.deepEqual(inline.map((x) => x.reward), [1, 0]);
   assert.match(inline[1].reason!, /does not match the schema/);
   const dir = writeFiles({ "s.json": JSON.stringify(schema) });
-  const reward = jsonReward.create(jsonReward.options.parse({ schema_file: "s.json" }), { name: "j", specDir: dir });
+  const reward = jsonReward.create(jsonReward.options.parse({ schema_file: "s.json" }), { name: "j", specDir: dir, type: "json" });
   assert.deepEqual((await reward.score(samples)).map((x) => x.reward), [1, 0]);
 });
 
 test("json: a schema that does not compile fails at creation", () => {
-  assert.throws(() => jsonReward.create(jsonReward.options.parse({ schema: { type: "nonsense" } }), { name: "j", specDir: "." }), /JSON Schema does not compile/);
+  assert.throws(() => jsonReward.create(jsonReward.options.parse({ schema: { type: "nonsense" } }), { name: "j", specDir: ".", type: "json" }), /JSON Schema does not compile/);
 });
 
 test("length overlong: DAPO's soft penalty (L_max=20, L_cache=4)", () => {

@@ -10,7 +10,7 @@ const close = (actual: number | null | undefined, expected: number, eps = 1e-6) 
 
 function score(options: Record<string, unknown>, samples: Sample[]): RewardResult[] {
   const o = groundingReward.options.parse(options);
-  return groundingReward.create(o, { name: "g", specDir: "." }).score(samples) as RewardResult[];
+  return groundingReward.create(o, { name: "g", specDir: ".", type: "grounding" }).score(samples) as RewardResult[];
 }
 
 const TARGET = { bbox: [0, 0, 100, 50], image_size: [1000, 500] };

@@ -15,7 +15,7 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 function score(options: Record<string, unknown>, samples: Sample[]) {
   const o = similarityReward.options.parse(options);
-  return similarityReward.create(o, { name: "sim", specDir: "." }).score(samples) as RewardResult[];
+  return similarityReward.create(o, { name: "sim", specDir: ".", type: "sim" }).score(samples) as RewardResult[];
 }
 
 test("13a tokenisation splits punctuation but keeps numbers whole", () => {

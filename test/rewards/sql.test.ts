@@ -33,7 +33,7 @@ after(async () => {
 });
 
 function reward(options: Record<string, unknown>): Reward {
-  const r = sqlReward.create(sqlReward.options.parse(options), { name: "sql", specDir: dir });
+  const r = sqlReward.create(sqlReward.options.parse(options), { name: "sql", specDir: dir, type: "sql" });
   open.push(r);
   return r;
 }
@@ -175,7 +175,7 @@ test("sql reward: inline schema + rows, database templates, malformed prediction
 });
 
 test("sql reward: close() settles the queries still running or queued (as errors) instead of leaving them pending forever", { timeout: 60_000 }, async () => {
-  const r = sqlReward.create(sqlReward.options.parse({ database: "hr.sqlite", timeout_ms: 600_000, workers: 1 }), { name: "sql", specDir: dir });
+  const r = sqlReward.create(sqlReward.options.parse({ database: "hr.sqlite", timeout_ms: 600_000, workers: 1 }), { name: "sql", specDir: dir, type: "sql" });
   const hang = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
   const pending = Promise.resolve(r.score([{ completion: hang, reference: GOLD }, { completion: GOLD, reference: GOLD }]));
   await new Promise((resolve) => setTimeout(resolve, 1000)); // the hanging query is running

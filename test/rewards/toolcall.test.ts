@@ -11,7 +11,7 @@ const close = (actual: number | null | undefined, expected: number, eps = 1e-9) 
 
 function score(options: Record<string, unknown>, samples: Sample[]): RewardResult[] {
   const o = toolcallReward.options.parse(options);
-  return toolcallReward.create(o, { name: "t", specDir: "." }).score(samples) as RewardResult[];
+  return toolcallReward.create(o, { name: "t", specDir: ".", type: "t" }).score(samples) as RewardResult[];
 }
 
 const MATCH = { ignore_case: true, strict_types: false, unordered_arrays: false };

@@ -83,7 +83,7 @@ export async function auditJudges(spec: Spec, options: AuditOptions): Promise<Au
   const reports: AuditReport[] = [];
   for (const r of judges) {
     const o = r.options as JudgeOptions;
-    const judge = judgeRewardType.create({ ...o, guards: { degenerate: false, length_bias: false } }, { name: r.name, specDir: spec.dir }) as Judge;
+    const judge = judgeRewardType.create({ ...o, guards: { degenerate: false, length_bias: false } }, { name: r.name, specDir: spec.dir, type: r.type }) as Judge;
     try {
       reports.push(await auditOne(judge, r.name, o, options));
     } finally {

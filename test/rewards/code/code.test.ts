@@ -242,7 +242,7 @@ describe("code reward: javascript, hostile", { skip: skipJs }, () => {
 describe("code reward: close", { skip }, () => {
   test("close() stops running programs and the queued ones: a caller that gave up (broken output, shutdown) is not held", { timeout: 120_000 }, async () => {
     const o = codeReward.options.parse({ timeout_s: 100, concurrency: 1 });
-    const reward = codeReward.create(o, { name: "code", specDir: "." });
+    const reward = codeReward.create(o, { name: "code", specDir: ".", type: "code" });
     const sleeper = { completion: python("import time\ntime.sleep(100)\nprint(input())"), reference: { tests: [{ stdin: "a\n", stdout: "a\n" }] } };
     const pending = reward.score([sleeper, sleeper, sleeper]);
     await delay(500); // the first program is running, the other two wait for the pool

@@ -13,7 +13,7 @@ export function sandboxUnavailable(language: "python" | "javascript" = "python")
 /** Score samples with a code reward built from these options (defaults: fast limits for tests). */
 export async function scoreCode(samples: Sample[], options: Record<string, unknown> = {}): Promise<RewardResult[]> {
   const o = codeReward.options.parse({ timeout_s: 1, ...options });
-  const reward = codeReward.create(o, { name: "code", specDir: "." });
+  const reward = codeReward.create(o, { name: "code", specDir: ".", type: "code" });
   return reward.score(samples);
 }
 

@@ -80,5 +80,5 @@ test("contains: an empty reference is unscorable, not a match for every answer",
   ]);
   assert.deepEqual(r.map((x) => x.status), ["unscorable", "unscorable", "unscorable", "ok"]);
   assert.match(r[0].reason!, /empty/);
-  assert.throws(() => containsReward.create(containsReward.options.parse({ values: ["ok", " "] }), { name: "c", specDir: "." }), /empty/);
+  assert.throws(() => containsReward.create(containsReward.options.parse({ values: ["ok", " "] }), { name: "c", specDir: ".", type: "c" }), /empty/);
 });
