@@ -49,7 +49,7 @@ export { normalizeRecords, type NormalizedStreamOptions, scoreStreamNormalized }
 // --- LLM judges (issue 7) ---
 export { judgeRewardType } from "./rewards/judge/index.ts";
 export { Judge } from "./rewards/judge/judge.ts";
-export { type JudgeOptions, judgeOptions, withoutJudgeCache } from "./rewards/judge/options.ts";
+export { type JudgeOptions, judgeOptions } from "./rewards/judge/options.ts";
 export { ChatClient, type ChatResponse, type ClientConfig, JudgeRequestError, type TokenLogprob } from "./rewards/shared/http/client.ts";
 export { JudgeCache } from "./rewards/shared/http/cache.ts";
 export { degenerateReason, REASONING_OPENERS } from "./rewards/judge/guards.ts";

@@ -1,9 +1,9 @@
+import type { ComponentPolicy, NonOkPolicy } from "../core/policy.ts";
 import type { RewardResult, Status } from "../core/types.ts";
 import { type EnsembleSpec, ensembleReward } from "./ensemble.ts";
 import { compileFormula } from "./formula.ts";
 
-/** What happens to a component whose status is not ok: fail the record, count it as 0, or leave it out. */
-export type NonOkPolicy = "propagate" | "zero" | "skip";
+export type { ComponentPolicy, NonOkPolicy };
 
 export type Aggregate = "weighted_sum" | "min" | "max" | "product";
 
@@ -12,13 +12,6 @@ export type CombineSpec =
   | { type: "gate"; gates: Record<string, number>; floor: number; then: Aggregate }
   | { type: "formula"; formula: string }
   | ({ type: "ensemble" } & EnsembleSpec);
-
-export interface ComponentPolicy {
-  name: string;
-  weight: number;
-  onError: NonOkPolicy;
-  onUnscorable: NonOkPolicy;
-}
 
 export interface Combined {
   reward: number | null;

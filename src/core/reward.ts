@@ -31,6 +31,19 @@ export interface RewardContext {
   specDir: string;
   /** The reward's type id (`rewards.<name>.type`), so a type writes its id once, in its definition. */
   type: string;
+  /** Switches of this run (command-line flags), the same for every reward; absent means all off. */
+  flags?: RunFlags;
+}
+
+/**
+ * Run-time switches that reach every reward through its context instead of rewriting the spec.
+ * A type reads the ones that concern it and ignores the rest.
+ */
+export interface RunFlags {
+  /** `--no-cache`: rewards with a reply cache (judges) neither read nor write it. */
+  noCache?: boolean;
+  /** `--unsafe-no-sandbox`: rewards that run programs (code) run them without isolation. */
+  unsafeNoSandbox?: boolean;
 }
 
 /**
@@ -48,11 +61,16 @@ export interface RewardType<S extends z.ZodType = z.ZodType> {
  * Build a per-sample reward from a function; most rule-based rewards are this. A sample on which
  * the function throws (hostile input it did not foresee) gets status error; the others still score.
  */
+export function perSample(context: Pick<RewardContext, "name" | "type">, fn: (sample: Sample) => RewardResult): Reward;
+export function perSample(name: string, type: string, fn: (sample: Sample) => RewardResult): Reward;
 export function perSample(
-  name: string,
-  type: string,
-  fn: (sample: Sample) => RewardResult,
+  nameOrContext: string | Pick<RewardContext, "name" | "type">,
+  typeOrFn: string | ((sample: Sample) => RewardResult),
+  maybeFn?: (sample: Sample) => RewardResult,
 ): Reward {
+  const name = typeof nameOrContext === "string" ? nameOrContext : nameOrContext.name;
+  const type = typeof nameOrContext === "string" ? (typeOrFn as string) : nameOrContext.type;
+  const fn = typeof typeOrFn === "function" ? typeOrFn : maybeFn!;
   return {
     name,
     type,

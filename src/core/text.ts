@@ -46,3 +46,9 @@ export function referenceText(value: unknown): string | undefined {
     return undefined;
   }
 }
+
+/** A one-line excerpt of a text for error messages: whitespace collapsed, cut at `max` characters. */
+export function excerpt(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

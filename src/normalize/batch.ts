@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { errorMessage, RewardsmithError } from "../core/errors.ts";
+import type { ComponentPolicy } from "../core/policy.ts";
 import { completionText, promptText } from "../core/text.ts";
 import type { OutputRecord, Sample } from "../core/types.ts";
 import { advantageNote, FLAG, type GroupStats, groupAdvantages } from "./group.ts";
@@ -15,12 +16,7 @@ import { clip, correctLengthBias, cosineLengthReward, overlongPenalty, preferenc
 import type { LengthSource, NormalizeSpec } from "./spec.ts";
 
 /** How a component counts when it is not ok (the spec's on_error / on_unscorable). */
-export interface ComponentRule {
-  name: string;
-  weight: number;
-  onError: "propagate" | "zero" | "skip";
-  onUnscorable: "propagate" | "zero" | "skip";
-}
+export type ComponentRule = ComponentPolicy;
 
 export interface NormalizeSummary extends GroupStats {
   method: string;
@@ -75,7 +71,7 @@ const MISSING_REFERENCE = 2;
 
 export class NormalizeCollector {
   private readonly spec: NormalizeSpec;
-  private readonly components: ComponentRule[];
+  private readonly components: readonly ComponentRule[];
   private readonly groupIds = new Map<string | number, number>();
   private readonly promptIds = new Map<string, number>();
   private groupCount = 0;
@@ -86,9 +82,13 @@ export class NormalizeCollector {
   private readonly lengths: Column[];
   private readonly references = new Column();
   private readonly needsReference: string | undefined;
-  private readonly calibrations = new Map<string, { lengths: Float64Array; rewards: Float64Array }>();
+  private readonly calibrations: ReadonlyMap<string, Calibration>;
 
-  constructor(spec: NormalizeSpec, components: ComponentRule[], specDir: string) {
+  /**
+   * `calibrations`: the block's calibration files, read once with readCalibrations (a collector per
+   * run then reads nothing); a directory instead reads them here, relative to it.
+   */
+  constructor(spec: NormalizeSpec, components: readonly ComponentRule[], calibrations: string | ReadonlyMap<string, Calibration>) {
     this.spec = spec;
     this.components = components;
     this.perComponent = spec.multi_reward === "normalize_then_sum" ? components.map(() => new Column()) : [];
@@ -98,12 +98,7 @@ export class NormalizeCollector {
     }
     this.lengths = this.lengthSources.map(() => new Column());
     this.needsReference = spec.shaping.find((s) => s.type === "par")?.reference_field;
-    // read calibration files now, so a bad one fails before any scoring
-    for (const step of spec.shaping) {
-      if (step.type === "length_bias" && step.calibration && !this.calibrations.has(step.calibration)) {
-        this.calibrations.set(step.calibration, readCalibration(resolve(specDir, step.calibration)));
-      }
-    }
+    this.calibrations = typeof calibrations === "string" ? readCalibrations(spec, calibrations) : calibrations;
   }
 
   get size(): number {
@@ -314,7 +309,28 @@ function countWords(text: string): number {
   return m ? m.length : 0;
 }
 
-function readCalibration(path: string): { lengths: Float64Array; rewards: Float64Array } {
+/** A length-bias calibration set: the lengths and rewards to fit the length trend on. */
+export interface Calibration {
+  lengths: Float64Array;
+  rewards: Float64Array;
+}
+
+/**
+ * Read the calibration files of a normalize block (length_bias steps), keyed by the path as the
+ * spec writes it (relative to `specDir`). Throws on a file that is missing or malformed, so a bad
+ * one fails before any scoring.
+ */
+export function readCalibrations(spec: NormalizeSpec, specDir: string): Map<string, Calibration> {
+  const out = new Map<string, Calibration>();
+  for (const step of spec.shaping) {
+    if (step.type === "length_bias" && step.calibration && !out.has(step.calibration)) {
+      out.set(step.calibration, readCalibration(resolve(specDir, step.calibration)));
+    }
+  }
+  return out;
+}
+
+function readCalibration(path: string): Calibration {
   let text: string;
   try {
     text = readFileSync(path, "utf8");

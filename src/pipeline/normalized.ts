@@ -6,7 +6,6 @@
  *  2. compute the advantages, then copy the spool to the output in input order, appending
  *     `shaped_reward`, `advantage` and `advantage_reason` to each line (no re-parsing).
  */
-import { once } from "node:events";
 import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,8 +13,9 @@ import type { Readable, Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { errorMessage } from "../core/errors.ts";
 import type { OutputRecord, Sample } from "../core/types.ts";
-import { type ComponentRule, NormalizeCollector, type Normalized } from "../normalize/batch.ts";
-import { sampleMapper } from "./record.ts";
+import type { Normalized } from "../normalize/batch.ts";
+import { drained, LineSplitter } from "./jsonl.ts";
+import { Normalizer, type RunCollector } from "./normalizer.ts";
 import type { Scorer } from "./scorer.ts";
 import type { Spec } from "../spec/spec.ts";
 import { scoreStream, StreamIoError, type StreamOptions, type Summary } from "./stream.ts";
@@ -26,50 +26,24 @@ export interface NormalizedStreamOptions extends Omit<StreamOptions, "onScored">
 }
 
 /** Collect what normalization needs from raw input records and their output records. */
-export function createCollector(spec: Spec): { collector: NormalizeCollector; add(raw: unknown, record: OutputRecord): void } {
-  const collector = newCollector(spec);
-  const toSample = rawToSample(spec);
-  return { collector, add: (raw, record) => collector.add(toSample(raw), record) };
+export function createCollector(spec: Spec): RunCollector {
+  return new Normalizer(spec).runCollector();
 }
 
-/** Add the normalization fields to in-memory output records (the `score()` path). */
+/** Add the normalization fields to in-memory output records (reads the spec's calibration files; a Scorer's `normalizeRecords` does not). */
 export function normalizeRecords(spec: Spec, raws: readonly unknown[], records: OutputRecord[]): Normalized {
-  return normalizeSamples(spec, raws.map(rawToSample(spec)), records);
+  return new Normalizer(spec).records(raws, records);
 }
 
 /** As normalizeRecords, for samples already mapped from their input records (undefined: none). */
 export function normalizeSamples(spec: Spec, samples: ReadonlyArray<Sample | undefined>, records: OutputRecord[]): Normalized {
-  const collector = newCollector(spec);
-  for (let i = 0; i < records.length; i++) collector.add(samples[i], records[i]);
-  const result = collector.finish();
-  for (let i = 0; i < records.length; i++) {
-    const rec = records[i];
-    if (result.shaped) rec.shaped_reward = numberOrNull(result.shaped[i]);
-    rec.advantage = numberOrNull(result.advantages[i]);
-    const note = result.note(i);
-    if (note !== undefined) rec.advantage_reason = note;
-  }
-  return result;
-}
-
-function newCollector(spec: Spec): NormalizeCollector {
-  if (!spec.normalize) throw new TypeError("the spec has no normalize block");
-  const rules: ComponentRule[] = spec.rewards.map((r) => ({ name: r.name, weight: r.weight, onError: r.onError, onUnscorable: r.onUnscorable }));
-  return new NormalizeCollector(spec.normalize, rules, spec.dir);
-}
-
-function rawToSample(spec: Spec): (raw: unknown) => Sample | undefined {
-  const toSample = sampleMapper(spec.fields);
-  return (raw) => {
-    const s = raw === undefined ? undefined : toSample(raw);
-    return typeof s === "string" ? undefined : (s as Sample | undefined);
-  };
+  return new Normalizer(spec).samples(samples, records);
 }
 
 /** Score a JSONL stream with a spec that normalizes: one output line per input line, in input order, each with `advantage`. */
 export async function scoreStreamNormalized(scorer: Scorer, input: Readable, output: Writable, options: NormalizedStreamOptions = {}): Promise<Summary> {
   const started = performance.now();
-  const { collector, add } = createCollector(scorer.spec);
+  const { collector, add } = scorer.normalizeCollector();
   const dir = mkdtempSync(join(options.tempDir ?? tmpdir(), "rewardsmith-"));
   let fd: number;
   try {
@@ -103,7 +77,7 @@ async function appendColumns(spoolFd: number, output: Writable, n: Normalized): 
   const onError = (err: Error) => (outputError ??= err);
   output.on("error", onError);
   const decoder = new StringDecoder("utf8");
-  let pending = "";
+  const lines = new LineSplitter();
   let index = 0;
   const line = (text: string): string => {
     let extra = "";
@@ -116,16 +90,10 @@ async function appendColumns(spoolFd: number, output: Writable, n: Normalized): 
   };
   try {
     for await (const chunk of createReadStream("", { fd: spoolFd, start: 0, autoClose: false, highWaterMark: 1 << 20 })) {
-      const text = pending + decoder.write(chunk as Buffer);
       let out = "";
-      let start = 0;
-      for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
-        out += line(text.slice(start, nl));
-        start = nl + 1;
-      }
-      pending = text.slice(start);
+      for (const text of lines.push(decoder.write(chunk as Buffer))) out += line(text);
       if (outputError) break;
-      if (!output.write(out)) await once(output, "drain");
+      if (!output.write(out)) await drained(output);
     }
   } catch (err) {
     if (outputError) throw new StreamIoError(`cannot write the output: ${outputError.message}`);
@@ -134,10 +102,6 @@ async function appendColumns(spoolFd: number, output: Writable, n: Normalized): 
     output.off("error", onError);
   }
   if (outputError) throw new StreamIoError(`cannot write the output: ${outputError.message}`);
-}
-
-function numberOrNull(v: number): number | null {
-  return Number.isFinite(v) ? v : null;
 }
 
 /** JSON has no Infinity: a shaped reward that overflowed is written as null (its advantage_reason says why). */

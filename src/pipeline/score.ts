@@ -1,8 +1,7 @@
 import type { RewardRegistry } from "../core/registry.ts";
 import type { OutputRecord } from "../core/types.ts";
-import { normalizeRecords } from "./normalized.ts";
 import { loadSpec, parseSpec } from "../spec/parse.ts";
-import { Scorer } from "./scorer.ts";
+import { Scorer, type ScorerOptions } from "./scorer.ts";
 import type { Spec } from "../spec/spec.ts";
 
 /** A spec as a file path, a validated Spec, or a plain document (as parsed from YAML/JSON). */
@@ -20,16 +19,16 @@ export function resolveSpec(source: SpecSource, registry?: RewardRegistry): Spec
 }
 
 /** Compile a spec into a Scorer. Call `close()` on it when done (rewards may hold pools or sockets). */
-export function createScorer(source: SpecSource, registry?: RewardRegistry): Scorer {
-  return new Scorer(resolveSpec(source, registry), registry);
+export function createScorer(source: SpecSource, registry?: RewardRegistry, options?: ScorerOptions): Scorer {
+  return new Scorer(resolveSpec(source, registry), registry, options);
 }
 
 /** Score records with a spec in one call: one output record per input record, in order (with advantages when the spec normalizes). */
-export async function score(source: SpecSource, records: readonly unknown[], registry?: RewardRegistry): Promise<OutputRecord[]> {
-  const scorer = createScorer(source, registry);
+export async function score(source: SpecSource, records: readonly unknown[], registry?: RewardRegistry, options?: ScorerOptions): Promise<OutputRecord[]> {
+  const scorer = createScorer(source, registry, options);
   try {
     const out = await scorer.scoreRecords(records);
-    if (scorer.spec.normalize) normalizeRecords(scorer.spec, records, out);
+    scorer.normalizeRecords(records, out);
     return out;
   } finally {
     await scorer.close();

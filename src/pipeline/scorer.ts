@@ -1,51 +1,82 @@
 import { type Combiner, createCombiner } from "../combine/combine.ts";
 import { errorMessage, SpecError } from "../core/errors.ts";
 import type { RewardRegistry } from "../core/registry.ts";
-import type { Reward } from "../core/reward.ts";
+import type { Reward, RunFlags } from "../core/reward.ts";
 import type { ComponentResult, OutputRecord, RewardResult, Sample } from "../core/types.ts";
-import { NormalizeCollector } from "../normalize/batch.ts";
+import type { Normalized } from "../normalize/batch.ts";
 import { defaultRegistry } from "../rewards/index.ts";
+import { Normalizer, type RunCollector } from "./normalizer.ts";
 import { groupKeyReader, recordId, sampleMapper, type ToSample } from "./record.ts";
 import type { Spec } from "../spec/spec.ts";
 
+/** How a Scorer is built besides its spec. */
+export interface ScorerOptions {
+  /** Run switches handed to every reward in its context (`--no-cache`, `--unsafe-no-sandbox`). */
+  flags?: RunFlags;
+}
+
 /**
- * A compiled spec: scores batches of records into output records (one per input, in order).
+ * A compiled spec, the one entry point of a scoring run: everything that costs set-up (rewards and
+ * their pools, the combiner, the record mapper, the normalize block and its calibration files) is
+ * built once here. Callers (the CLI stream, `score()`, the server) then only map records
+ * (`mapRecord`), score (`scoreRecords` / `scoreSamples`), normalise (`normalizeRecords`,
+ * `normalizeSamples`, `normalizeCollector`) and `close()`.
  * Rewards of a batch run concurrently; each reward sees the whole batch at once.
  */
 export class Scorer {
   readonly spec: Spec;
+  /** The compiled normalize block; undefined when the spec does not normalize. */
+  readonly normalizer: Normalizer | undefined;
+  /** A raw input record (parsed JSON) as a Sample after the spec's renames, or the reason it cannot be used. */
+  readonly mapRecord: ToSample;
   private readonly rewards: Reward[];
   private readonly combiner: Combiner;
-  private readonly toSample: ToSample;
   private readonly idField: string;
   /** Some reward compares records within their group: batches must not cut a group apart. */
   readonly groupwise: boolean;
   /** The group key of a raw input record (after the spec's renames), or undefined. */
   readonly groupKey: (raw: unknown) => string | undefined;
 
-  constructor(spec: Spec, registry: RewardRegistry = defaultRegistry) {
+  constructor(spec: Spec, registry: RewardRegistry = defaultRegistry, options: ScorerOptions = {}) {
     this.spec = spec;
+    const flags = options.flags ?? {};
     this.rewards = spec.rewards.map((r) => {
       const type = registry.get(r.type);
       if (!type) throw new SpecError(spec.file, [{ path: `rewards.${r.name}.type`, message: `unknown reward type "${r.type}"` }]);
       try {
-        return type.create(r.options, { name: r.name, specDir: spec.dir, type: r.type });
+        return type.create(r.options, { name: r.name, specDir: spec.dir, type: r.type, flags });
       } catch (err) {
         if (err instanceof SpecError) throw err;
         throw new SpecError(spec.file, [{ path: `rewards.${r.name}`, message: errorMessage(err) }]);
       }
     });
     this.combiner = createCombiner(spec.combine, spec.rewards);
-    this.toSample = sampleMapper(spec.fields);
+    this.mapRecord = sampleMapper(spec.fields);
     this.idField = spec.fields.id ?? "id";
     this.groupwise = this.rewards.some((r) => r.groupwise === true);
     this.groupKey = groupKeyReader(spec.fields);
-    // A normalize block's files (length-bias calibration) are read here too, so that validate and
-    // serve refuse a bad one at once, as score does, instead of failing every later request.
-    if (spec.normalize) {
-      const rules = spec.rewards.map((r) => ({ name: r.name, weight: r.weight, onError: r.onError, onUnscorable: r.onUnscorable }));
-      new NormalizeCollector(spec.normalize, rules, spec.dir);
-    }
+    // Its files (length-bias calibration) are read here, once: validate and serve refuse a bad
+    // one at once, and no later request or run reads them again.
+    this.normalizer = spec.normalize ? new Normalizer(spec) : undefined;
+  }
+
+  /**
+   * Add shaped_reward / advantage / advantage_reason to output records of raw input records
+   * (the in-memory path: `score()`, one server request). Does nothing without a normalize block.
+   */
+  normalizeRecords(raws: readonly unknown[], records: OutputRecord[]): Normalized | undefined {
+    return this.normalizer?.records(raws, records);
+  }
+
+  /** As normalizeRecords, for samples already mapped (undefined: a record that could not be used). */
+  normalizeSamples(samples: ReadonlyArray<Sample | undefined>, records: OutputRecord[]): Normalized | undefined {
+    return this.normalizer?.samples(samples, records);
+  }
+
+  /** A fresh collector for a streamed run (two-pass normalisation); throws without a normalize block. */
+  normalizeCollector(): RunCollector {
+    if (!this.normalizer) throw new TypeError("the spec has no normalize block");
+    return this.normalizer.runCollector();
   }
 
   /** Score raw input records (parsed JSON values). A record that cannot be used gets an error record. */
@@ -54,7 +85,7 @@ export class Scorer {
     const samples: Sample[] = [];
     const where: number[] = [];
     for (let i = 0; i < records.length; i++) {
-      const s = this.toSample(records[i]);
+      const s = this.mapRecord(records[i]);
       if (typeof s === "string") out[i] = errorRecord(recordId(records[i], this.idField), s);
       else {
         samples.push(s);

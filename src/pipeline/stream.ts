@@ -3,6 +3,7 @@ import { isUtf8 } from "node:buffer";
 import { errorMessage } from "../core/errors.ts";
 import type { OutputRecord } from "../core/types.ts";
 import type { NormalizeSummary } from "../normalize/batch.ts";
+import { drained, LineSplitter } from "./jsonl.ts";
 import { errorRecord, type Scorer } from "./scorer.ts";
 
 export interface StreamOptions {
@@ -105,9 +106,7 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
   };
   const add = scorer.groupwise ? addGroupedLine : addLine;
 
-  // The start of an unfinished line, in pieces: rescanning or re-joining it for every chunk
-  // would make a line of many chunks cost quadratic time.
-  let pending: string[] = [];
+  const lines = new LineSplitter();
   // Decoding replaces bytes that are not UTF-8 with U+FFFD, silently changing the record (and
   // making different Latin-1 words equal): such a line is refused instead.
   let pendingInvalid = false;
@@ -132,21 +131,12 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
         atStart = false;
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       }
-      let start = 0;
       let k = 0;
-      for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
-        const piece = text.slice(start, nl);
-        if (pendingInvalid || invalid?.[k]) await add(null);
-        else if (pending.length > 0) {
-          pending.push(piece);
-          await add(pending.join(""));
-        } else await add(piece);
-        pending = [];
+      for (const line of lines.push(text)) {
+        await add(pendingInvalid || invalid?.[k] ? null : line);
         pendingInvalid = false;
-        start = nl + 1;
         k++;
       }
-      if (start < text.length) pending.push(text.slice(start));
       if (invalid?.[k]) pendingInvalid = true;
     }
   } catch (err) {
@@ -155,7 +145,7 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
   }
   if (carry) await add(null); // the input ends inside a character
   else {
-    const last = pending.join("");
+    const last = lines.end();
     if (pendingInvalid) await add(null);
     else if (last !== "") await add(last);
   }
@@ -270,17 +260,4 @@ export class SummaryBuilder {
       recordsPerSecond: wallSeconds > 0 ? this.records / wallSeconds : 0,
     };
   }
-}
-
-/** Wait until a stream that refused a write drains, or fails (the caller checks for the failure). */
-function drained(output: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      output.off("drain", done);
-      output.off("error", done);
-      resolve();
-    };
-    output.on("drain", done);
-    output.on("error", done);
-  });
 }

@@ -1,8 +1,6 @@
 import { PassThrough } from "node:stream";
 import Fastify, { type FastifyError, LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { OutputRecord, Sample } from "../core/types.ts";
-import { normalizeRecords, normalizeSamples } from "../pipeline/normalized.ts";
-import { sampleMapper } from "../pipeline/record.ts";
 import type { Scorer } from "../pipeline/scorer.ts";
 import { bearerChecker } from "./auth.ts";
 import { workerMetrics } from "./cluster.ts";
@@ -43,7 +41,6 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
   const service = new ScoringService(scorer, options);
   const metrics = new ServerMetrics(service.admission);
   const metricsText = extras.clusterWorker ? workerMetrics(metrics.registry) : () => metrics.registry.metrics();
-  const toSample = sampleMapper(scorer.spec.fields);
   const rewardNames = scorer.spec.rewards.map((r) => r.name);
   const nullReward = scorer.spec.nullReward ?? 0;
   const authorized = options.token ? bearerChecker(options.token) : undefined;
@@ -93,7 +90,7 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
   app.get("/metrics", async (_request, reply) => reply.type(metrics.registry.contentType).send(await metricsText()));
 
   app.post("/v1/score", scoring, async (request, reply) => {
-    const samples = scoreRequestSamples(request.body, toSample, options.maxRecords);
+    const samples = scoreRequestSamples(request.body, scorer.mapRecord, options.maxRecords);
     const ticket = service.admit();
     if (!ticket) return overloaded(reply);
     const deadline = deadlineOf(reply);
@@ -128,7 +125,7 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
       },
       abandoned,
     );
-    if (scorer.spec.normalize) normalizeRecords(scorer.spec, raws, results);
+    scorer.normalizeRecords(raws, results);
     if (options.logRecords) request.log.info({ records: raws, results }, "scored");
     if ((request.headers.accept ?? "").includes(NDJSON)) {
       return reply.type(NDJSON).send(results.map((r, index) => JSON.stringify({ index, ...r }) + "\n").join(""));
@@ -158,7 +155,7 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
       results[i] = notPrefix[i] ? { id: i, reward: null, status: "unscorable", reason: NOT_PREFIX_REASON } : scored[next++];
     }
     // OpenRLHF computes its own advantages; the spec's shaping still defines the reward it gets.
-    if (scorer.spec.normalize?.shaping.length) normalizeSamples(scorer.spec, samples, results);
+    if (scorer.spec.normalize?.shaping.length) scorer.normalizeSamples(samples, results);
     metrics.results("/get_reward", results);
     const skipped = notPrefix.filter(Boolean).length;
     if (skipped > 0) request.log.warn({ queries: results.length, prompt_not_prefix: skipped }, "prompts that are not a prefix of their query were not scored");

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { NON_OK_POLICIES } from "../core/policy.ts";
 
-export const nonOkPolicy = z.enum(["propagate", "zero", "skip"]);
+export const nonOkPolicy = z.enum(NON_OK_POLICIES);
 
 /** Contract fields a spec may rename (`fields: {completion: response}`); a dotted path reaches into objects. */
 export const FIELD_NAMES = ["id", "prompt", "completion", "reference", "group", "steps"] as const;

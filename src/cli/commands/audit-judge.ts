@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { UsageError } from "../../core/errors.ts";
 import { AUDIT_ITEMS, auditJudges, formatAudit, MASTER_KEYS } from "../../rewards/judge/audit.ts";
-import { withoutJudgeCache } from "../../rewards/judge/options.ts";
 import { loadSpec } from "../../spec/parse.ts";
 import { StreamIoError } from "../../pipeline/stream.ts";
 import { parseCommandArgs } from "../args.ts";
@@ -52,8 +51,7 @@ export async function auditJudgeCommand(argv: string[]): Promise<number> {
   if (!values.spec) throw new UsageError("missing --spec <file>");
   const threshold = rate(values.threshold, "--threshold") ?? 0.5;
   const failAbove = rate(values["fail-above"], "--fail-above");
-  const loaded = loadSpec(values.spec);
-  const spec = values["no-cache"] ? withoutJudgeCache(loaded) : loaded;
+  const spec = loadSpec(values.spec);
   const judges = spec.rewards.filter((r) => r.type === "judge").map((r) => r.name);
   if (judges.length === 0) throw new UsageError(`${values.spec} has no judge rewards to audit`);
   for (const name of values.reward ?? []) {
@@ -64,7 +62,7 @@ export async function auditJudgeCommand(argv: string[]): Promise<number> {
   const probes = values["only-probes"] ? userProbes : [...MASTER_KEYS, ...userProbes.filter((p) => !MASTER_KEYS.includes(p))];
   const items = values.input ? readItems(values.input, spec.fields.prompt ?? "prompt", spec.fields.reference ?? "reference") : AUDIT_ITEMS;
 
-  const reports = await auditJudges(spec, { probes, items, threshold, rewards: values.reward });
+  const reports = await auditJudges(spec, { probes, items, threshold, rewards: values.reward, flags: { noCache: values["no-cache"] === true } });
   process.stdout.write(values.json ? JSON.stringify(reports, null, 2) + "\n" : formatAudit(reports));
   if (failAbove !== undefined && reports.some((r) => r.rate !== null && r.rate > failAbove)) return 3;
   // A judge that gave no verdict (its endpoint down) was not measured: a CI gate must not pass on it.

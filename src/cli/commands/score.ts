@@ -2,7 +2,6 @@ import { statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
 import { UsageError } from "../../core/errors.ts";
-import { withoutJudgeCache } from "../../rewards/judge/options.ts";
 import { Scorer } from "../../pipeline/scorer.ts";
 import { loadSpec } from "../../spec/parse.ts";
 import { scoreStreamNormalized } from "../../pipeline/normalized.ts";
@@ -51,15 +50,12 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const concurrency = positiveInt(values.concurrency, "--concurrency");
   const batchSize = positiveInt(values["batch-size"], "--batch-size");
 
-  const loaded = loadSpec(values.spec);
-  const spec = values["no-cache"] ? withoutJudgeCache(loaded) : loaded;
-  if (values["unsafe-no-sandbox"]) {
-    for (const r of spec.rewards) if (r.type === "code") (r.options as { unsafe_no_sandbox: boolean }).unsafe_no_sandbox = true;
-    process.stderr.write("rewardsmith score: --unsafe-no-sandbox: model-written programs run on this machine without isolation\n");
-  }
+  const spec = loadSpec(values.spec);
+  const flags = { noCache: values["no-cache"] === true, unsafeNoSandbox: values["unsafe-no-sandbox"] === true };
+  if (flags.unsafeNoSandbox) process.stderr.write("rewardsmith score: --unsafe-no-sandbox: model-written programs run on this machine without isolation\n");
   // Build the rewards first: a spec they refuse (no sandbox, bad calibration file) must not
   // create or truncate the --out file.
-  const scorer = new Scorer(spec);
+  const scorer = new Scorer(spec, undefined, { flags });
   let progress: ProgressLine | undefined;
   try {
     let input: Readable;

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { accessSync, chmodSync, constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, renameSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import type { Limits } from "./job.ts";
+import type { Limits } from "./limits.ts";
 import type { LanguageRunner } from "./languages/runner.ts";
 
 const SHM_BYTES = 16 * 1024 * 1024;

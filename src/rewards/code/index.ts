@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
-import type { RewardType } from "../../core/reward.ts";
+import { defineRewardType } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
 import { type ComponentResult, failed, ok, type RewardResult, type Sample, unscorable } from "../../core/types.ts";
 import { extractCode } from "./extract.ts";
@@ -46,16 +46,18 @@ type Options = z.output<typeof options>;
 /** Everything the reward needs to run one sample, or its result when it cannot be run. */
 type Prepared = { result: RewardResult } | { runner: LanguageRunner; suite: TestSuite; code: string };
 
-export const codeReward: RewardType<typeof options> = {
+export const codeReward = defineRewardType({
   type: "code",
   description: "runs the program in the completion against test cases (stdin/stdout or function calls) in a bubblewrap sandbox; partial credit",
   options,
-  create(o, { name }) {
+  create(o, context) {
+    // --unsafe-no-sandbox reaches the reward through the run flags; the spec option does the same.
+    const unsafe = o.unsafe_no_sandbox || context.flags?.unsafeNoSandbox === true;
     const runners = new Map<string, LanguageRunner>([
       ["python", pythonRunner(o.python)],
       ["javascript", javascriptRunner()],
     ]);
-    if (!o.unsafe_no_sandbox) {
+    if (!unsafe) {
       if (!o.python.startsWith("/usr/")) throw new Error(`python: the sandbox only sees /usr, so the interpreter must be there (found ${o.python})`);
       const problem = probeSandbox(runners.get(o.language)!);
       if (problem) throw new Error(`the code reward cannot sandbox programs: ${problem}. Fix that, or (dangerous) run without isolation with unsafe_no_sandbox: true / --unsafe-no-sandbox`);
@@ -85,7 +87,7 @@ export const codeReward: RewardType<typeof options> = {
     };
 
     const runSample = async (p: Exclude<Prepared, { result: RewardResult }>): Promise<RewardResult> => {
-      if (!o.unsafe_no_sandbox && p.runner.language !== o.language) {
+      if (!unsafe && p.runner.language !== o.language) {
         const problem = probeSandbox(p.runner);
         if (problem) return failed(`cannot sandbox ${p.runner.language}: ${problem}`);
       }
@@ -99,7 +101,7 @@ export const codeReward: RewardType<typeof options> = {
       const n = job.units.length;
       const run = await pool.run(() =>
         runJob(p.runner, job, {
-          sandboxed: !o.unsafe_no_sandbox,
+          sandboxed: !unsafe,
           budgetMs: Math.ceil((n * (o.timeout_s + 0.5) + 10) * 1000),
           // JSON escaping can make an output up to 6 times longer (\u0000 for each control byte).
           maxOutputBytes: n * (6 * o.output_bytes + 8192) + 65536,
@@ -113,8 +115,8 @@ export const codeReward: RewardType<typeof options> = {
     };
 
     return {
-      name,
-      type: "code",
+      name: context.name,
+      type: context.type,
       score(samples) {
         return Promise.all(
           samples.map(async (s) => {
@@ -136,7 +138,7 @@ export const codeReward: RewardType<typeof options> = {
       },
     };
   },
-};
+});
 
 function resultOf(outcomes: TestOutcome[], suite: TestSuite, o: Options): RewardResult {
   const reward = scoreTests(outcomes, suite.tests, o.scoring);

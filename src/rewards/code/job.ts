@@ -3,21 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bwrapArgs, dropRoot, findBwrap } from "./bwrap.ts";
+import type { Limits } from "./limits.ts";
 import type { LanguageRunner } from "./languages/runner.ts";
 
-/** Limits of one program's run; the harness applies them to each test's process. */
-export interface Limits {
-  /** Wall-clock and CPU seconds per test. */
-  timeout_s: number;
-  /** Address space per test process (MiB). */
-  memory_mb: number;
-  /** Bytes of stdout (and of any file) a test may write. */
-  output_bytes: number;
-  /** Processes and threads alive at once in the sandbox. */
-  nproc: number;
-  /** Open file descriptors per process. */
-  nofile: number;
-}
+export type { Limits };
 
 /** The job handed to a harness on stdin (see the harness files). */
 export interface HarnessJob extends Limits {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { perSample, type RewardType } from "../../core/reward.ts";
+import { defineRewardType, perSample } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
 import { ok, unscorable } from "../../core/types.ts";
 import { answerSourceOptions, answerText, noAnswerReason } from "../shared/answer.ts";
@@ -16,15 +16,15 @@ const options = z.strictObject({
   ...answerSourceOptions,
 });
 
-export const containsReward: RewardType<typeof options> = {
+export const containsReward = defineRewardType({
   type: "contains",
   description: "answer contains the reference string(s) or fixed values (any / all / fraction)",
   options,
-  create(o, { name }) {
+  create(o, context) {
     const fixed = o.values?.map((v) => normalizeText(v, o));
     // Every text contains "": an empty needle would reward any answer.
     if (fixed?.includes("")) throw new Error("values: a value is empty after normalisation, so every answer would contain it");
-    return perSample(name, "contains", (s) => {
+    return perSample(context, (s) => {
       const raw = fixed ?? referenceStrings(s.reference)?.map((v) => normalizeText(v, o));
       if (!raw) return unscorable("the reference must be a string or a list of strings");
       if (raw.includes("")) return unscorable("the reference is empty (after normalisation): every answer would contain it");
@@ -44,4 +44,4 @@ export const containsReward: RewardType<typeof options> = {
       return ok(reward);
     });
   },
-};
+});

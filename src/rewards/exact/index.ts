@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { perSample, type RewardType } from "../../core/reward.ts";
+import { defineRewardType, perSample } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
 import { ok, unscorable } from "../../core/types.ts";
 import { answerSourceOptions, answerText, noAnswerReason } from "../shared/answer.ts";
@@ -8,12 +8,12 @@ import { normalizeText, referenceStrings, textNormalizationOptions } from "../sh
 const options = z.strictObject({ ...textNormalizationOptions, ...answerSourceOptions });
 
 /** 1 when the (normalised) answer equals the reference, or any of a list of references; else 0. */
-export const exactReward: RewardType<typeof options> = {
+export const exactReward = defineRewardType({
   type: "exact",
   description: "answer equals the reference (normalisation: case, whitespace, punctuation)",
   options,
-  create(o, { name }) {
-    return perSample(name, "exact", (s) => {
+  create(o, context) {
+    return perSample(context, (s) => {
       const refs = referenceStrings(s.reference);
       if (!refs) return unscorable("the reference must be a string or a list of strings");
       const answer = answerText(completionText(s.completion), o.from_tag);
@@ -23,4 +23,4 @@ export const exactReward: RewardType<typeof options> = {
       return ok(0);
     });
   },
-};
+});

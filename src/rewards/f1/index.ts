@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { perSample, type RewardType } from "../../core/reward.ts";
+import { defineRewardType, perSample } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
 import { ok, unscorable } from "../../core/types.ts";
 import { answerSourceOptions, answerText, noAnswerReason } from "../shared/answer.ts";
@@ -31,12 +31,12 @@ export function tokenF1(prediction: string, reference: string): number {
   return (2 * precision * recall) / (precision + recall);
 }
 
-export const f1Reward: RewardType<typeof options> = {
+export const f1Reward = defineRewardType({
   type: "f1",
   description: "SQuAD-style token F1 between the answer and the reference (best over a list)",
   options,
-  create(o, { name }) {
-    return perSample(name, "f1", (s) => {
+  create(o, context) {
+    return perSample(context, (s) => {
       const refs = referenceStrings(s.reference);
       if (!refs) return unscorable("the reference must be a string or a list of strings");
       const answer = answerText(completionText(s.completion), o.from_tag);
@@ -46,4 +46,4 @@ export const f1Reward: RewardType<typeof options> = {
       return ok(best);
     });
   },
-};
+});

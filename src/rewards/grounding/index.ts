@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { perSample, type RewardType } from "../../core/reward.ts";
+import { defineRewardType, perSample } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
 import { type ComponentResult, ok, type RewardResult, unscorable } from "../../core/types.ts";
 import { answerSourceOptions, answerText, noAnswerReason } from "../shared/answer.ts";
@@ -77,14 +77,14 @@ function metricValue(m: Metric, p: { point: Point; box?: Box }, t: Target, alpha
   }
 }
 
-export const groundingReward: RewardType<typeof options> = {
+export const groundingReward = defineRewardType({
   type: "grounding",
   description: "GUI grounding: predicted point/box vs the reference box (hit, IoU, GUI-G² Gaussian, GUI-G1 box size)",
   options,
-  create(o, { name }) {
+  create(o, context) {
     const weights: Array<[Metric, number]> = typeof o.metric === "string" ? [[o.metric, 1]] : (Object.entries(o.metric) as Array<[Metric, number]>);
     const needsSize = weights.some(([m]) => m === "box_size") || o.pred_scale !== undefined;
-    return perSample(name, "grounding", (s): RewardResult => {
+    return perSample(context, (s): RewardResult => {
       const target = parseTarget(s.reference);
       if (typeof target === "string") return unscorable(target);
       if (needsSize && !target.size) return unscorable("the reference needs image_size [width, height] (box_size metric or pred_scale)");
@@ -109,4 +109,4 @@ export const groundingReward: RewardType<typeof options> = {
       return result;
     });
   },
-};
+});

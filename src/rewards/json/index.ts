@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { z } from "zod";
-import { perSample, type RewardType } from "../../core/reward.ts";
+import { defineRewardType, perSample } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
 import { ok } from "../../core/types.ts";
 
@@ -59,13 +59,13 @@ function lastBracketSpan(text: string): string | undefined {
   return last;
 }
 
-export const jsonReward: RewardType<typeof options> = {
+export const jsonReward = defineRewardType({
   type: "json",
   description: "answer is valid JSON, optionally satisfying a JSON Schema",
   options,
-  create(o, { name, specDir }) {
+  create(o, context) {
     let validate: ValidateFunction | undefined;
-    const schema = o.schema_file ? JSON.parse(readFileSync(resolve(specDir, o.schema_file), "utf8")) : o.schema;
+    const schema = o.schema_file ? JSON.parse(readFileSync(resolve(context.specDir, o.schema_file), "utf8")) : o.schema;
     if (schema) {
       const ajv = new Ajv({ allErrors: false, strict: false });
       try {
@@ -74,7 +74,7 @@ export const jsonReward: RewardType<typeof options> = {
         throw new Error(`the JSON Schema does not compile: ${(err as Error).message}`);
       }
     }
-    return perSample(name, "json", (s) => {
+    return perSample(context, (s) => {
       const text = completionText(s.completion);
       let value: unknown;
       let parsed = false;
@@ -97,4 +97,4 @@ export const jsonReward: RewardType<typeof options> = {
       return ok(1);
     });
   },
-};
+});

@@ -1,5 +1,5 @@
+import type { RunFlags } from "../../core/reward.ts";
 import type { Sample } from "../../core/types.ts";
-import type { Spec } from "../../spec/spec.ts";
 import { degenerateReason } from "./guards.ts";
 import { Judge } from "./judge.ts";
 import type { JudgeOptions } from "./options.ts";
@@ -71,6 +71,14 @@ export interface AuditOptions {
   threshold: number;
   /** Only these judge rewards of the spec (default: every judge reward). */
   rewards?: readonly string[];
+  /** Run switches for the judges (`noCache`: neither read nor write the reply cache). */
+  flags?: RunFlags;
+}
+
+/** What the audit reads of a spec (a validated Spec is one): its directory and its rewards. */
+export interface AuditedSpec {
+  dir: string;
+  rewards: ReadonlyArray<{ name: string; type: string; options: unknown }>;
 }
 
 /**
@@ -78,12 +86,12 @@ export interface AuditOptions {
  * guards off so the judge itself is measured, and report the false-positive rate per probe.
  * Pairwise judges compare the probe with the item's reference answer.
  */
-export async function auditJudges(spec: Spec, options: AuditOptions): Promise<AuditReport[]> {
+export async function auditJudges(spec: AuditedSpec, options: AuditOptions): Promise<AuditReport[]> {
   const judges = spec.rewards.filter((r) => r.type === "judge" && (!options.rewards || options.rewards.includes(r.name)));
   const reports: AuditReport[] = [];
   for (const r of judges) {
     const o = r.options as JudgeOptions;
-    const judge = judgeRewardType.create({ ...o, guards: { degenerate: false, length_bias: false } }, { name: r.name, specDir: spec.dir, type: r.type }) as Judge;
+    const judge = judgeRewardType.create({ ...o, guards: { degenerate: false, length_bias: false } }, { name: r.name, specDir: spec.dir, type: r.type, flags: options.flags }) as Judge;
     try {
       reports.push(await auditOne(judge, r.name, o, options));
     } finally {

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { Spec } from "../../spec/spec.ts";
 import { MODES, placeholdersOf, REQUIRED_VARIABLES, TEMPLATE_VARIABLES } from "./prompts.ts";
 
 const positive = z.number().finite().positive();
@@ -95,11 +94,3 @@ export const judgeOptions = z
   });
 
 export type JudgeOptions = z.output<typeof judgeOptions>;
-
-/** A copy of the spec whose judge rewards do not read or write the cache (`--no-cache`). */
-export function withoutJudgeCache(spec: Spec): Spec {
-  return {
-    ...spec,
-    rewards: spec.rewards.map((r) => (r.type === "judge" ? { ...r, options: { ...(r.options as JudgeOptions), cache: false } } : r)),
-  };
-}

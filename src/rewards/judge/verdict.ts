@@ -1,3 +1,4 @@
+import { excerpt } from "../../core/text.ts";
 import { balancedJsonEnd } from "../../core/json-text.ts";
 import type { VerdictKind } from "./prompts.ts";
 
@@ -42,10 +43,7 @@ function describeKind(kind: VerdictKind, scale: { min: number; max: number }): s
   return `${kind} true or false`;
 }
 
-export function excerpt(text: string, max = 200): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
+export { excerpt };
 
 function fromObject(obj: Record<string, unknown>, kind: VerdictKind, scale: { min: number; max: number }, text: string, start: number): Verdict | undefined {
   const raw = obj[kind] ?? (kind === "score" ? (obj.rating ?? obj.grade) : kind === "winner" ? obj.better : obj.verdict);

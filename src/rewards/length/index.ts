@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { perSample, type RewardType } from "../../core/reward.ts";
+import { defineRewardType, perSample } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
 import { ok, unscorable } from "../../core/types.ts";
 
@@ -92,12 +92,12 @@ function countChars(text: string): number {
   return n;
 }
 
-export const lengthRewardType: RewardType<typeof options> = {
+export const lengthRewardType = defineRewardType({
   type: "length",
   description: "length shaping: DAPO overlong penalty, target length, or allowed range (chars, words, or a token count field)",
   options,
-  create(o, { name }) {
-    return perSample(name, "length", (s) => {
+  create(o, context) {
+    return perSample(context, (s) => {
       let length: number;
       if (o.unit === "field") {
         const v = s.meta?.[o.field!];
@@ -111,4 +111,4 @@ export const lengthRewardType: RewardType<typeof options> = {
       return ok(rewardForLength(length, o), `length ${length} ${o.unit === "field" ? o.field : o.unit}`);
     });
   },
-};
+});

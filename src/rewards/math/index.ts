@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RewardType } from "../../core/reward.ts";
+import { defineRewardType } from "../../core/reward.ts";
 import { completionText, referenceText } from "../../core/text.ts";
 import { DEFAULT_MATH_OPTIONS, type MathOptions } from "./engine.ts";
 import { EXTRACTION_RULES } from "./extract.ts";
@@ -41,15 +41,15 @@ function references(value: unknown): string | string[] | undefined {
 }
 
 /** 1 when the completion's final answer is mathematically equivalent to the reference, else 0. */
-export const mathReward: RewardType<typeof options> = {
+export const mathReward = defineRewardType({
   type: "math",
   description: "final answer equivalent to the reference (LaTeX/plain, exact, numeric and symbolic checks)",
   options,
-  create(o, { name }) {
+  create(o, context) {
     const pool = new MathPool(mathOptions(o), o.timeout_ms, o.workers);
     return {
-      name,
-      type: "math",
+      name: context.name,
+      type: context.type,
       score(samples) {
         const pairs: Pair[] = samples.map((s) => [completionText(s.completion), references(s.reference)]);
         return pool.score(pairs);
@@ -57,4 +57,4 @@ export const mathReward: RewardType<typeof options> = {
       close: () => pool.close(),
     };
   },
-};
+});

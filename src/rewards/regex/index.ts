@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { perSample, type RewardType } from "../../core/reward.ts";
+import { defineRewardType, perSample } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
 import { ok, unscorable } from "../../core/types.ts";
 import { answerSourceOptions, answerText, noAnswerReason } from "../shared/answer.ts";
@@ -55,18 +55,18 @@ const options = z
     }
   });
 
-export const regexReward: RewardType<typeof options> = {
+export const regexReward = defineRewardType({
   type: "regex",
   description: "regular expression: match, count matches, or extract an answer and compare it with the reference",
   options,
-  create(o, { name }) {
+  create(o, context) {
     const source = o.full && o.mode === "match" ? `^(?:${o.pattern})$` : o.pattern;
     const single = new RegExp(source, o.flags);
     const global = new RegExp(source, `${o.flags}g`);
     const hasGroups = new RegExp(`${o.pattern}|`, o.flags).exec("")!.length > 1;
     const group = o.group ?? (hasGroups ? 1 : 0);
 
-    return perSample(name, "regex", (s) => {
+    return perSample(context, (s) => {
       const text = answerText(completionText(s.completion), o.from_tag);
       if (text === undefined) return ok(0, noAnswerReason(o.from_tag));
       if (o.mode === "match") return single.test(text) ? ok(1) : ok(0, "pattern did not match");
@@ -99,4 +99,4 @@ export const regexReward: RewardType<typeof options> = {
       return ok(0, `extracted ${JSON.stringify(captured.slice(0, 80))}`);
     });
   },
-};
+});

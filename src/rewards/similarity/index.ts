@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { perSample, type RewardType } from "../../core/reward.ts";
+import { defineRewardType, perSample } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
 import { failed, ok, unscorable } from "../../core/types.ts";
 import { answerSourceOptions, answerText, noAnswerReason } from "../shared/answer.ts";
@@ -89,13 +89,13 @@ function unusableReference(refs: string[], o: Options): string | undefined {
   return undefined;
 }
 
-export const similarityReward: RewardType<typeof options> = {
+export const similarityReward = defineRewardType({
   type: "similarity",
   description: "text similarity to the reference: BLEU, chrF, ROUGE-1/2/L or normalized edit distance (0..1)",
   options,
-  create(o, { name }) {
+  create(o, context) {
     const metric = metricFn(o);
-    return perSample(name, "similarity", (s) => {
+    return perSample(context, (s) => {
       const refs = referenceStrings(s.reference);
       if (!refs) return unscorable("the reference must be a string or a list of strings");
       const bad = unusableReference(refs, o);
@@ -110,4 +110,4 @@ export const similarityReward: RewardType<typeof options> = {
       }
     });
   },
-};
+});

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
-import type { Reward, RewardType } from "../../core/reward.ts";
+import { defineRewardType, type Reward } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
 import { type ComponentResult, failed, ok, type RewardResult, type Sample, unscorable } from "../../core/types.ts";
 import { answerSourceOptions, answerText, noAnswerReason } from "../shared/answer.ts";
@@ -103,11 +103,11 @@ function components(values: Partial<Record<Component, number>>, reasons: Partial
   return out;
 }
 
-export const sqlReward: RewardType<typeof options> = {
+export const sqlReward = defineRewardType({
   type: "sql",
   description: "text-to-SQL: execution match on SQLite (read-only, time-limited) plus syntax, schema-linking and n-gram partial rewards",
   options,
-  create(o, { name, specDir }): Reward {
+  create(o, context): Reward {
     const weighted = COMPONENTS.filter((c) => (o.weights[c] ?? 0) > 0);
     const weightSum = weighted.reduce((s, c) => s + o.weights[c]!, 0);
     const pool = new QueryPool(o.workers, o.timeout_ms);
@@ -133,7 +133,7 @@ export const sqlReward: RewardType<typeof options> = {
       cut === "rows" ? `more than max_rows (${o.max_rows}) rows` : `more than ${MAX_RESULT_BYTES / 1024 / 1024} MiB of text and blob values`;
 
     async function scoreOne(sample: Sample): Promise<RewardResult> {
-      const g = goldQuery(sample, o, specDir);
+      const g = goldQuery(sample, o, context.specDir);
       if (typeof g === "string") return unscorable(g);
       const goldTokens = tokenizeSql(g.sql);
       if (statements(goldTokens).length !== 1) return unscorable("the reference must be exactly one SQL statement");
@@ -183,8 +183,8 @@ export const sqlReward: RewardType<typeof options> = {
     }
 
     return {
-      name,
-      type: "sql",
+      name: context.name,
+      type: context.type,
       score(samples) {
         return Promise.all(samples.map((s) => scoreOne(s).catch((err: unknown) => failed(`sql reward failed: ${(err as Error).message}`))));
       },
@@ -193,4 +193,4 @@ export const sqlReward: RewardType<typeof options> = {
       },
     };
   },
-};
+});

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { perSample, type RewardType } from "../../core/reward.ts";
+import { defineRewardType, perSample } from "../../core/reward.ts";
 import { ok, type Step, unscorable } from "../../core/types.ts";
-import { aggregateSteps, discountedReturns, minFormReturns, STEP_AGGREGATES } from "../../normalize/steps.ts";
+import { aggregateSteps, discountedReturns, minFormReturns, STEP_AGGREGATES } from "./aggregate.ts";
 
 const options = z.strictObject({
   aggregate: z.enum(STEP_AGGREGATES).default("min"),
@@ -13,12 +13,12 @@ const options = z.strictObject({
 });
 
 /** Aggregates the step rewards the record carries (`steps: [{reward}, ...]`, e.g. from a process reward model). */
-export const stepsReward: RewardType<typeof options> = {
+export const stepsReward = defineRewardType({
   type: "steps",
   description: "outcome score from the record's step rewards (min, last, mean, product, first_error) with per-step returns",
   options,
-  create(o, { name }) {
-    return perSample(name, "steps", (s) => {
+  create(o, context) {
+    return perSample(context, (s) => {
       const steps = s.steps;
       if (!steps || steps.length === 0) return unscorable("the record has no steps");
       const rewards = new Array<number>(steps.length);
@@ -35,4 +35,4 @@ export const stepsReward: RewardType<typeof options> = {
       return result;
     });
   },
-};
+});

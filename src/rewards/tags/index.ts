@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { perSample, type RewardType } from "../../core/reward.ts";
+import { defineRewardType, perSample } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
 import { ok } from "../../core/types.ts";
 
@@ -76,12 +76,12 @@ export function tagChecks(text: string, o: Options): Check[] {
   return checks;
 }
 
-export const tagsReward: RewardType<typeof options> = {
+export const tagsReward = defineRewardType({
   type: "tags",
   description: "format check for <think>…</think><answer>…</answer>-style outputs: presence, order, single occurrence",
   options,
-  create(o, { name }) {
-    return perSample(name, "tags", (s) => {
+  create(o, context) {
+    return perSample(context, (s) => {
       const checks = tagChecks(completionText(s.completion), o);
       const failed = checks.filter((c) => !c.passed);
       if (failed.length === 0) return ok(1);
@@ -89,4 +89,4 @@ export const tagsReward: RewardType<typeof options> = {
       return ok(reward, failed.map((c) => c.failure).filter(Boolean).join("; "));
     });
   },
-};
+});

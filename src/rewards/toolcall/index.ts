@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { perSample, type Reward, type RewardType } from "../../core/reward.ts";
+import { defineRewardType, perSample, type Reward } from "../../core/reward.ts";
 import { completionText } from "../../core/text.ts";
 import { failed, ok, type RewardResult, unscorable } from "../../core/types.ts";
 import { completionCalls, referenceCalls } from "./calls.ts";
@@ -23,12 +23,12 @@ const options = z.strictObject({
 
 const THINK = /^\s*<think>([\s\S]*?)<\/think>/;
 
-export const toolcallReward: RewardType<typeof options> = {
+export const toolcallReward = defineRewardType({
   type: "toolcall",
   description: "tool calls vs reference calls (ToolRL): format score + name/parameter/value correctness with optimal call matching",
   options,
-  create(o, { name }): Reward {
-    return perSample(name, "toolcall", (s): RewardResult => {
+  create(o, context): Reward {
+    return perSample(context, (s): RewardResult => {
       const reference = referenceCalls(s.reference);
       if (typeof reference === "string") return unscorable(reference);
       const parsed = completionCalls(s.completion, o.format);
@@ -62,7 +62,7 @@ export const toolcallReward: RewardType<typeof options> = {
       return result;
     });
   },
-};
+});
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;

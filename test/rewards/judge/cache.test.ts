@@ -4,9 +4,7 @@ import { once } from "node:events";
 import { join } from "node:path";
 import { test } from "node:test";
 import { JudgeCache } from "../../../src/rewards/shared/http/cache.ts";
-import { withoutJudgeCache } from "../../../src/rewards/judge/options.ts";
 import { startFakeJudgeServer } from "../../../src/testing/judge-server.ts";
-import { parseSpec } from "../../../src/spec/parse.ts";
 import { tempDir } from "../../helpers.ts";
 import { judgeSpec, run } from "./helpers.ts";
 
@@ -33,7 +31,7 @@ test("cache: a second run over the same records makes zero requests and gives th
   }
 });
 
-test("cache: keyed by model, prompt and params; --no-cache (withoutJudgeCache) bypasses it", async () => {
+test("cache: keyed by model, prompt and params; --no-cache (flags.noCache in the reward context) bypasses it", async () => {
   const server = await startFakeJudgeServer();
   const cache = join(tempDir(), "judge.sqlite");
   try {
@@ -44,7 +42,7 @@ test("cache: keyed by model, prompt and params; --no-cache (withoutJudgeCache) b
     assert.equal(server.requests.length, n + 3, "other sampling params miss the cache");
     await run({ rewards: { judge: { ...(base.rewards as Record<string, object>).judge, model: "other-judge" } } }, records);
     assert.equal(server.requests.length, n + 6, "another model misses the cache");
-    await run(withoutJudgeCache(parseSpec(base)), records);
+    await run(base, records, { noCache: true });
     assert.equal(server.requests.length, n + 9, "no cache: every record is asked again");
   } finally {
     await server.close();

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { CircuitBreaker } from "./breaker.ts";
 import { Limiter } from "./limiter.ts";
-import { excerpt } from "../../judge/verdict.ts";
+import { excerpt } from "../../../core/text.ts";
 
 /** One token of `choices[0].logprobs.content` (OpenAI chat-completions shape, also vLLM's and Ollama's). */
 export interface TokenLogprob {
