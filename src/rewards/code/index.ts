@@ -17,28 +17,19 @@ import { scoreTests } from "./scoring.ts";
 const LANGUAGES = ["python", "javascript"] as const;
 
 const options = z.strictObject({
-  /** Language of the program, unless the reference names one. */
-  language: z.enum(LANGUAGES).default("python"),
-  /** fence: last ```<language> block (else last untagged one); any_fence: last fenced block; none: the whole completion. */
-  extract: z.enum(["fence", "any_fence", "none"]).default("fence"),
-  scoring: z.enum(["pass_all", "fraction", "weighted"]).default("fraction"),
-  /** stdin/stdout tests: how outputs are compared, unless the reference says. */
-  compare: z.enum(["exact", "whitespace", "float"]).default("whitespace"),
-  /** Numbers may differ by this much (absolute or relative): stdout under `compare: float`, and function return values. */
-  float_tolerance: z.number().nonnegative().max(1).default(1e-6),
-  /** Wall-clock and CPU seconds per test. */
-  timeout_s: z.number().positive().max(300).default(5),
-  memory_mb: z.number().int().min(32).max(65536).default(512),
-  output_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024),
-  /** Processes (and threads) the program may have at once. */
-  max_processes: z.number().int().min(1).max(4096).default(64),
-  max_open_files: z.number().int().min(16).max(65536).default(256),
-  /** Programs run at the same time (default: the number of cores). */
-  concurrency: z.number().int().positive().max(1024).optional(),
-  /** Python interpreter; inside the sandbox only the system's /usr is visible, so it must live there. */
-  python: z.string().min(1).default("/usr/bin/python3"),
-  /** Run model code on the host WITHOUT the sandbox (rlimits only). Dangerous; for machines without bubblewrap. */
-  unsafe_no_sandbox: z.boolean().default(false),
+  language: z.enum(LANGUAGES).default("python").describe("Language of the program, unless the reference names one."),
+  extract: z.enum(["fence", "any_fence", "none"]).default("fence").describe("fence: last ```<language> block (else last untagged one); any_fence: last fenced block; none: the whole completion."),
+  scoring: z.enum(["pass_all", "fraction", "weighted"]).default("fraction").describe("pass_all: 1 only if every test passes; fraction: passed / total; weighted: passed weight / total weight."),
+  compare: z.enum(["exact", "whitespace", "float"]).default("whitespace").describe("stdin/stdout tests: how outputs are compared, unless the reference says."),
+  float_tolerance: z.number().nonnegative().max(1).default(1e-6).describe("Numbers may differ by this much (absolute or relative): stdout under `compare: float`, and function return values."),
+  timeout_s: z.number().positive().max(300).default(5).describe("Wall-clock and CPU seconds per test."),
+  memory_mb: z.number().int().min(32).max(65536).default(512).describe("Address space per test process (MiB)."),
+  output_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(1024 * 1024).describe("Bytes of stdout (and of any file) a test may write."),
+  max_processes: z.number().int().min(1).max(4096).default(64).describe("Processes (and threads) the program may have at once."),
+  max_open_files: z.number().int().min(16).max(65536).default(256).describe("Open file descriptors per process."),
+  concurrency: z.number().int().positive().max(1024).optional().describe("Programs run at the same time (default: the number of cores)."),
+  python: z.string().min(1).default("/usr/bin/python3").describe("Python interpreter; inside the sandbox only the system's /usr is visible, so it must live there."),
+  unsafe_no_sandbox: z.boolean().default(false).describe("Run model code on the host WITHOUT the sandbox (rlimits only). Dangerous; for machines without bubblewrap."),
 });
 
 type Options = z.output<typeof options>;

@@ -6,12 +6,9 @@ import { answerSourceOptions, answerText, noAnswerReason } from "../shared/answe
 import { normalizeText, referenceStrings, textNormalizationOptions } from "../shared/normalize-text.ts";
 
 const options = z.strictObject({
-  /** Fixed strings to look for; without them, the record's reference (a string or a list). */
-  values: z.array(z.string().min(1)).min(1).optional(),
-  /** any: 1 if one is present; all: 1 if all are; fraction: share present. */
-  mode: z.enum(["any", "all", "fraction"]).default("any"),
-  /** Reward absence instead of presence (e.g. forbidden phrases). */
-  negate: z.boolean().default(false),
+  values: z.array(z.string().min(1)).min(1).optional().describe("Fixed strings to look for; without them, the record's reference (a string or a list)."),
+  mode: z.enum(["any", "all", "fraction"]).default("any").describe("any: 1 if one is present; all: 1 if all are; fraction: share present."),
+  negate: z.boolean().default(false).describe("Reward absence instead of presence (e.g. forbidden phrases)."),
   ...textNormalizationOptions,
   ...answerSourceOptions,
 });

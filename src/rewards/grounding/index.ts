@@ -11,17 +11,12 @@ type Metric = (typeof METRICS)[number];
 
 const options = z.strictObject({
   ...answerSourceOptions,
-  /** One metric, or a weighted sum of several, e.g. {gaussian_point: 1, gaussian_coverage: 1} (GUI-G²). */
   metric: z
     .union([z.enum(METRICS), z.partialRecord(z.enum(METRICS), z.number()).refine((m) => Object.keys(m).length > 0, "at least one metric")])
-    .default("hit"),
-  /** GUI-G²'s σ = alpha · element size. */
-  alpha: z.number().positive().default(0.5),
-  /**
-   * Predictions are relative coordinates in 0..pred_scale (e.g. 1000 for Qwen2-VL, 1 for
-   * fractions), mapped to pixels with the reference's image_size. Unset: same space as the reference.
-   */
-  pred_scale: z.number().positive().optional(),
+    .default("hit")
+    .describe("One metric, or a weighted sum of several, e.g. {gaussian_point: 1, gaussian_coverage: 1} (GUI-G²)."),
+  alpha: z.number().positive().default(0.5).describe("GUI-G\u00b2's \u03c3 = alpha \u00b7 element size."),
+  pred_scale: z.number().positive().optional().describe("Predictions are relative coordinates in 0..pred_scale (e.g. 1000 for Qwen2-VL, 1 for fractions), mapped to pixels with the reference's image_size. Unset: same space as the reference."),
 });
 
 interface Target {

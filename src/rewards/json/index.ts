@@ -8,12 +8,9 @@ import { ok } from "../../core/types.ts";
 
 const options = z
   .strictObject({
-    /** A JSON Schema the value must satisfy (inline). */
-    schema: z.record(z.string(), z.unknown()).optional(),
-    /** Path of a JSON Schema file, relative to the spec. */
-    schema_file: z.string().min(1).optional(),
-    /** auto: the whole answer, else the last fenced block, else the last {...} / [...] span; whole; fenced. */
-    extract: z.enum(["auto", "whole", "fenced"]).default("auto"),
+    schema: z.record(z.string(), z.unknown()).optional().describe("A JSON Schema the value must satisfy (inline)."),
+    schema_file: z.string().min(1).optional().describe("Path of a JSON Schema file, relative to the spec."),
+    extract: z.enum(["auto", "whole", "fenced"]).default("auto").describe("auto: the whole answer, else the last fenced block, else the last {...} / [...] span; whole; fenced."),
   })
   .refine((o) => !(o.schema && o.schema_file), { message: "either schema or schema_file, not both", path: ["schema_file"] });
 

@@ -7,60 +7,63 @@ const count = (min: number) => z.number().int().min(min);
 /** A rubric criterion: text, or text with a weight (default 1). */
 export const criterionSchema = z.union([
   z.string().min(1),
-  z.strictObject({ criterion: z.string().min(1), weight: positive.default(1) }),
+  z.strictObject({ criterion: z.string().min(1).describe("The criterion text."), weight: positive.default(1).describe("Its weight in the weighted mean of the criteria.") }),
 ]);
 export type CriterionInput = z.output<typeof criterionSchema>;
 
 export const judgeOptions = z
   .strictObject({
-    mode: z.enum(MODES),
-    /** OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1 (vLLM) or http://127.0.0.1:11434/v1 (Ollama). */
-    base_url: z.string().regex(/^https?:\/\/\S+$/, "an http(s) URL like http://127.0.0.1:8000/v1"),
-    model: z.string().min(1),
-    /** Name of the environment variable holding the API key (sent as a Bearer token). */
-    api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name").optional(),
-    temperature: z.number().finite().min(0).default(0),
-    top_p: z.number().finite().gt(0).max(1).optional(),
-    max_tokens: count(1).default(512),
-    seed: z.number().int().optional(),
-    /** Extra request fields passed as they are (server-specific sampling params, e.g. vLLM's top_k). */
-    extra_body: z.record(z.string(), z.unknown()).optional(),
-    max_concurrency: count(1).default(8),
-    timeout_s: positive.default(60),
-    retries: count(0).default(3),
-    /** First retry delay; doubles on each attempt (a 429's Retry-After wins when longer). */
-    backoff_s: positive.default(0.5),
+    mode: z.enum(MODES).describe("pointwise: a score per completion; reference: compared with the reference answer; pairwise: completions of a group against each other; rubric: one verdict per criterion; principle: checked against principles."),
+    base_url: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, "an http(s) URL like http://127.0.0.1:8000/v1")
+      .describe("OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1 (vLLM) or http://127.0.0.1:11434/v1 (Ollama)."),
+    model: z.string().min(1).describe("The judge model name the server knows (the request's `model`)."),
+    api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name").optional().describe("Name of the environment variable holding the API key (sent as a Bearer token)."),
+    temperature: z.number().finite().min(0).default(0).describe("Sampling temperature of the judge (0: as deterministic as the server allows)."),
+    top_p: z.number().finite().gt(0).max(1).optional().describe("Nucleus sampling mass, when set."),
+    max_tokens: count(1).default(512).describe("Most tokens the judge may write per verdict."),
+    seed: z.number().int().optional().describe("Sampling seed sent to servers that honour one."),
+    extra_body: z.record(z.string(), z.unknown()).optional().describe("Extra request fields passed as they are (server-specific sampling params, e.g. vLLM's top_k)."),
+    max_concurrency: count(1).default(8).describe("Requests in flight at once to the judge server."),
+    timeout_s: positive.default(60).describe("Seconds per request before it counts as failed (and is retried)."),
+    retries: count(0).default(3).describe("Retries of a failed request (timeouts, 429, 5xx) before the record gets status error."),
+    backoff_s: positive.default(0.5).describe("First retry delay; doubles on each attempt (a 429's Retry-After wins when longer)."),
     breaker: z
-      .strictObject({ failures: count(1).default(5), cooldown_s: positive.default(30) })
-      .default({ failures: 5, cooldown_s: 30 }),
-    /** json_schema: ask for structured output (the text parser still handles servers that ignore it); none: plain text. */
-    structured: z.enum(["json_schema", "none"]).default("json_schema"),
-    system: z.string().min(1).optional(),
-    /** The user message template; see docs/judges.md for the placeholders of each mode. */
-    prompt: z.string().min(1).optional(),
-    /** pointwise/pairwise/reference: what to judge (text); rubric: the criteria (list). */
-    criteria: z.union([z.string().min(1), z.array(criterionSchema).min(1)]).optional(),
-    /** principle: the principles each completion is checked against (a record's `principles` field overrides them). */
-    principles: z.array(criterionSchema).min(1).optional(),
+      .strictObject({
+        failures: count(1).default(5).describe("Consecutive failed requests that open the circuit."),
+        cooldown_s: positive.default(30).describe("Seconds the circuit stays open (records fail fast) before one request probes the server."),
+      })
+      .default({ failures: 5, cooldown_s: 30 })
+      .describe("Circuit breaker: stop calling a judge server that keeps failing."),
+    structured: z.enum(["json_schema", "none"]).default("json_schema").describe("json_schema: ask for structured output (the text parser still handles servers that ignore it); none: plain text."),
+    system: z.string().min(1).optional().describe("The system message (default: a short instruction to judge fairly and answer in the asked format)."),
+    prompt: z.string().min(1).optional().describe("The user message template; see docs/judges.md for the placeholders of each mode."),
+    criteria: z.union([z.string().min(1), z.array(criterionSchema).min(1)]).optional().describe("pointwise/pairwise/reference: what to judge (text); rubric: the criteria (list)."),
+    principles: z.array(criterionSchema).min(1).optional().describe("principle: the principles each completion is checked against (a record's `principles` field overrides them)."),
     scale: z
-      .strictObject({ min: z.number().int(), max: z.number().int() })
+      .strictObject({ min: z.number().int().describe("The lowest score the judge may give."), max: z.number().int().describe("The highest score the judge may give.") })
       .refine((s) => s.max > s.min, "max greater than min")
-      .default({ min: 1, max: 10 }),
-    /** pointwise: expected value of the score over the score token's top logprobs (G-Eval style). */
-    logprobs: z.boolean().default(false),
-    top_logprobs: count(1).max(20).default(10),
+      .default({ min: 1, max: 10 })
+      .describe("The judge's score range; scores are mapped to [0, 1]."),
+    logprobs: z.boolean().default(false).describe("pointwise: expected value of the score over the score token's top logprobs (G-Eval style)."),
+    top_logprobs: count(1).max(20).default(10).describe("logprobs: how many alternatives of the score token to weigh."),
     self_consistency: z
       .strictObject({
-        samples: count(2).max(32),
-        aggregate: z.enum(["mean", "majority"]).default("mean"),
-        temperature: z.number().finite().min(0).default(0.7),
+        samples: count(2).max(32).describe("Verdicts sampled per record."),
+        aggregate: z.enum(["mean", "majority"]).default("mean").describe("How the sampled verdicts combine: their mean, or the most frequent one."),
+        temperature: z.number().finite().min(0).default(0.7).describe("Sampling temperature of the repeated verdicts."),
       })
-      .optional(),
+      .optional()
+      .describe("Ask several times and aggregate the verdicts (self-consistency)."),
     guards: z
-      .strictObject({ degenerate: z.boolean().default(true), length_bias: z.boolean().default(true) })
-      .default({ degenerate: true, length_bias: true }),
-    /** true: the default cache file; a path (relative to the spec); false: no cache. */
-    cache: z.union([z.boolean(), z.string().min(1)]).default(true),
+      .strictObject({
+        degenerate: z.boolean().default(true).describe("Give 0 without asking to completions with no content (\":\", \"Thought process:\" ...) that judges are known to accept."),
+        length_bias: z.boolean().default(true).describe("Report in the summary when the judge's scores follow completion length."),
+      })
+      .default({ degenerate: true, length_bias: true })
+      .describe("Protections against judge exploits."),
+    cache: z.union([z.boolean(), z.string().min(1)]).default(true).describe("true: the default cache file; a path (relative to the spec); false: no cache."),
   })
   .superRefine((o, ctx) => {
     if (o.mode === "rubric" && typeof o.criteria === "string") {

@@ -7,23 +7,16 @@ const count = z.number().finite().min(0);
 
 const options = z
   .strictObject({
-    /**
-     * overlong: DAPO's soft overlong penalty (0 up to max - buffer, then linear down to -1 at max, -1 beyond);
-     * target: 1 at the target length, falling linearly to 0 at `scale` beyond the tolerance;
-     * range: 1 inside [min, max], `outside` elsewhere.
-     */
-    form: z.enum(["overlong", "target", "range"]),
-    /** chars (Unicode code points), words (whitespace-separated), or field (a count the record carries, e.g. token length). */
-    unit: z.enum(["chars", "words", "field"]).default("chars"),
-    /** unit: field — the record field holding the length (e.g. response_length). */
-    field: z.string().min(1).optional(),
-    max: count.optional(),
-    min: count.optional(),
-    buffer: count.optional(),
-    target: count.optional(),
-    tolerance: count.default(0),
-    scale: z.number().finite().positive().optional(),
-    outside: z.number().finite().default(0),
+    form: z.enum(["overlong", "target", "range"]).describe("overlong: DAPO's soft overlong penalty (0 up to max - buffer, then linear down to -1 at max, -1 beyond); target: 1 at the target length, falling linearly to 0 at `scale` beyond the tolerance; range: 1 inside [min, max], `outside` elsewhere."),
+    unit: z.enum(["chars", "words", "field"]).default("chars").describe("chars (Unicode code points), words (whitespace-separated), or field (a count the record carries, e.g. token length)."),
+    field: z.string().min(1).optional().describe("unit: field \u2014 the record field holding the length (e.g. response_length)."),
+    max: count.optional().describe("overlong: the length at which the penalty reaches -1; range: the upper bound."),
+    min: count.optional().describe("range: the lower bound."),
+    buffer: count.optional().describe("overlong: the band below max over which the penalty grows linearly from 0 to -1."),
+    target: count.optional().describe("target: the length that gets reward 1."),
+    tolerance: count.default(0).describe("target: distance from the target that still gets 1."),
+    scale: z.number().finite().positive().optional().describe("target: distance beyond the tolerance at which the reward reaches 0."),
+    outside: z.number().finite().default(0).describe("range: the reward of a length outside [min, max]."),
   })
   .superRefine((o, ctx) => {
     const need = (key: "max" | "buffer" | "target" | "scale", why: string) => {

@@ -6,20 +6,13 @@ import { EXTRACTION_RULES } from "./extract.ts";
 import { MathPool, type Pair } from "./pool.ts";
 
 const options = z.strictObject({
-  /** Relative tolerance for floating-point comparison. */
-  tolerance: z.number().positive().max(0.5).default(DEFAULT_MATH_OPTIONS.tolerance),
-  /** Extraction rules in the order they are tried. */
-  extraction: z.array(z.enum(EXTRACTION_RULES)).min(1).default([...DEFAULT_MATH_OPTIONS.priority]),
-  /** The completion is the answer itself: no extraction. */
-  answer_only: z.boolean().default(false),
-  /** strict: names matter (x = 5 ≠ y = 5); lenient also renames a lone variable, rescales percent and reads degrees as radians. */
-  conventions: z.enum(["strict", "lenient"]).default("strict"),
-  /** Plain numbers use a decimal comma ("2,5" is 2.5). */
-  decimal_comma: z.boolean().default(false),
-  /** Time budget per pair in milliseconds; a pair over it is stopped and reported as `error: timeout`. */
-  timeout_ms: z.number().int().positive().max(600_000).default(1000),
-  /** Worker threads (default: one per core). */
-  workers: z.number().int().positive().max(256).optional(),
+  tolerance: z.number().positive().max(0.5).default(DEFAULT_MATH_OPTIONS.tolerance).describe("Relative tolerance for floating-point comparison."),
+  extraction: z.array(z.enum(EXTRACTION_RULES)).min(1).default([...DEFAULT_MATH_OPTIONS.priority]).describe("Extraction rules in the order they are tried."),
+  answer_only: z.boolean().default(false).describe("The completion is the answer itself: no extraction."),
+  conventions: z.enum(["strict", "lenient"]).default("strict").describe("strict: names matter (x = 5 \u2260 y = 5); lenient also renames a lone variable, rescales percent and reads degrees as radians."),
+  decimal_comma: z.boolean().default(false).describe("Plain numbers use a decimal comma (\"2,5\" is 2.5)."),
+  timeout_ms: z.number().int().positive().max(600_000).default(1000).describe("Time budget per pair in milliseconds; a pair over it is stopped and reported as `error: timeout`."),
+  workers: z.number().int().positive().max(256).optional().describe("Worker threads (default: one per core)."),
 });
 
 export type MathRewardOptions = z.output<typeof options>;

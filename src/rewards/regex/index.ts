@@ -10,26 +10,15 @@ const FLAGS = /^[imsu]*$/;
 
 const options = z
   .strictObject({
-    pattern: z.string().min(1),
-    /** JavaScript regex flags: i (case), m (multiline), s (dot matches newline), u (unicode). */
-    flags: z.string().regex(FLAGS, "flags from i, m, s, u").default(""),
-    /**
-     * match: 1 when the pattern matches; count: the number of matches (capped by max_count, times
-     * per_match); extract: the captured group of the first/last match compared with the reference.
-     */
-    mode: z.enum(["match", "count", "extract"]).default("match"),
-    /** match mode: the pattern must match the whole answer, not just part of it. */
-    full: z.boolean().default(false),
-    max_count: z.number().int().positive().optional(),
-    per_match: z.number().finite().default(1),
-    /** extract mode: capture group number or name (default: 1 if the pattern has groups, else the whole match). */
-    group: z.union([z.number().int().min(0), z.string().min(1)]).optional(),
-    occurrence: z.enum(["first", "last"]).default("last"),
-    /**
-     * auto: any pattern (those the linear-time engine supports fall back to it on heavy
-     * backtracking); linear: refuse patterns without that bound, so no completion can stall scoring.
-     */
-    engine: z.enum(["auto", "linear"]).default("auto"),
+    pattern: z.string().min(1).describe("The regular expression (JavaScript syntax)."),
+    flags: z.string().regex(FLAGS, "flags from i, m, s, u").default("").describe("JavaScript regex flags: i (case), m (multiline), s (dot matches newline), u (unicode)."),
+    mode: z.enum(["match", "count", "extract"]).default("match").describe("match: 1 when the pattern matches; count: the number of matches (capped by max_count, times per_match); extract: the captured group of the first/last match compared with the reference."),
+    full: z.boolean().default(false).describe("match mode: the pattern must match the whole answer, not just part of it."),
+    max_count: z.number().int().positive().optional().describe("count: the most matches that count."),
+    per_match: z.number().finite().default(1).describe("count: the reward of each match."),
+    group: z.union([z.number().int().min(0), z.string().min(1)]).optional().describe("extract mode: capture group number or name (default: 1 if the pattern has groups, else the whole match)."),
+    occurrence: z.enum(["first", "last"]).default("last").describe("extract: use the first or the last match."),
+    engine: z.enum(["auto", "linear"]).default("auto").describe("auto: any pattern (those the linear-time engine supports fall back to it on heavy backtracking); linear: refuse patterns without that bound, so no completion can stall scoring."),
     ...textNormalizationOptions,
     ...answerSourceOptions,
   })

@@ -5,7 +5,11 @@ import { z } from "zod";
  * `<tag>…</tag>` block (`from_tag: answer`), as in `<think>…</think><answer>…</answer>` outputs.
  */
 export const answerSourceOptions = {
-  from_tag: z.string().regex(/^[A-Za-z][\w.-]*$/, "a tag name like answer").optional(),
+  from_tag: z
+    .string()
+    .regex(/^[A-Za-z][\w.-]*$/, "a tag name like answer")
+    .optional()
+    .describe("Read the answer from the last <tag>…</tag> block of the completion (e.g. answer); default: the whole completion."),
 };
 
 export function answerText(completion: string, fromTag: string | undefined): string | undefined {

@@ -2,11 +2,9 @@ import { z } from "zod";
 
 /** Normalisation options shared by the string-comparing rewards (exact, contains, regex extract). */
 export const textNormalizationOptions = {
-  ignore_case: z.boolean().default(false),
-  /** Collapse runs of whitespace to one space and trim the ends. */
-  collapse_whitespace: z.boolean().default(true),
-  /** Remove Unicode punctuation and symbols before comparing. */
-  ignore_punctuation: z.boolean().default(false),
+  ignore_case: z.boolean().default(false).describe("Compare without regard to case."),
+  collapse_whitespace: z.boolean().default(true).describe("Collapse runs of whitespace to one space and trim the ends."),
+  ignore_punctuation: z.boolean().default(false).describe("Remove Unicode punctuation and symbols before comparing."),
 };
 
 export interface TextNormalization {

@@ -12,21 +12,16 @@ import { splitWhitespace, tokenizeRouge } from "./tokenize.ts";
 
 const options = z.strictObject({
   ...answerSourceOptions,
-  metric: z.enum(["bleu", "chrf", "rouge1", "rouge2", "rougeL", "edit"]),
-  /** Lower-case both sides first (bleu, chrf, edit; ROUGE always lower-cases). */
-  lowercase: z.boolean().default(false),
-  /** BLEU tokenisation: sacrebleu's "13a" or "none" (whitespace split). */
-  tokenize: z.enum(["13a", "none"]).default("13a"),
-  max_order: z.number().int().min(1).max(8).default(4),
-  /** chrF character n-gram order, word n-gram order (2 = chrF++) and β. */
-  char_order: z.number().int().min(1).max(12).default(6),
-  word_order: z.number().int().min(0).max(4).default(0),
-  beta: z.number().positive().default(2),
-  whitespace: z.boolean().default(false),
-  /** Which ROUGE figure is the reward. */
-  measure: z.enum(["f", "precision", "recall"]).default("f"),
-  /** Edit distance over Unicode characters or whitespace-separated words. */
-  unit: z.enum(["char", "word"]).default("char"),
+  metric: z.enum(["bleu", "chrf", "rouge1", "rouge2", "rougeL", "edit"]).describe("bleu (sentence BLEU), chrf (chrF/chrF++), rouge1, rouge2, rougeL (F-measure), edit (1 - normalised edit distance)."),
+  lowercase: z.boolean().default(false).describe("Lower-case both sides first (bleu, chrf, edit; ROUGE always lower-cases)."),
+  tokenize: z.enum(["13a", "none"]).default("13a").describe("BLEU tokenisation: sacrebleu's \"13a\" or \"none\" (whitespace split)."),
+  max_order: z.number().int().min(1).max(8).default(4).describe("bleu: the longest n-gram counted."),
+  char_order: z.number().int().min(1).max(12).default(6).describe("chrF character n-gram order, word n-gram order (2 = chrF++) and \u03b2."),
+  word_order: z.number().int().min(0).max(4).default(0).describe("chrf: word n-gram order (0: chrF, 2: chrF++)."),
+  beta: z.number().positive().default(2).describe("chrf: recall weight of the F-score."),
+  whitespace: z.boolean().default(false).describe("chrf: keep whitespace in the character n-grams."),
+  measure: z.enum(["f", "precision", "recall"]).default("f").describe("Which ROUGE figure is the reward."),
+  unit: z.enum(["char", "word"]).default("char").describe("Edit distance over Unicode characters or whitespace-separated words."),
 });
 
 type Options = z.output<typeof options>;

@@ -16,23 +16,16 @@ type Component = (typeof COMPONENTS)[number];
 
 const options = z.strictObject({
   ...answerSourceOptions,
-  /**
-   * SQLite file used when the reference does not name one; relative to the spec. `{field}` is
-   * replaced by the record's field (e.g. "dbs/{db_id}/{db_id}.sqlite").
-   */
-  database: z.string().min(1).optional(),
-  /** Weights of the partial rewards; the reward is their weighted mean. Default: execution only. */
+  database: z.string().min(1).optional().describe("SQLite file used when the reference does not name one; relative to the spec. `{field}` is replaced by the record's field (e.g. \"dbs/{db_id}/{db_id}.sqlite\")."),
   weights: z
     .partialRecord(z.enum(COMPONENTS), z.number().min(0))
     .refine((w) => Object.values(w).some((v) => v! > 0), "at least one positive weight")
-    .default({ execution: 1 }),
-  /** Order of the token n-grams of the n-gram similarity. */
-  ngram: z.number().int().min(1).max(8).default(2),
-  timeout_ms: z.number().int().positive().max(600_000).default(5000),
-  /** Rows read per query; a reference result with more is unscorable. */
-  max_rows: z.number().int().positive().max(1_000_000).default(10_000),
-  /** Query processes (each runs one query at a time). */
-  workers: z.number().int().positive().max(64).default(Math.max(1, Math.min(4, availableParallelism()))),
+    .default({ execution: 1 })
+    .describe("Weights of the partial rewards; the reward is their weighted mean. Default: execution only."),
+  ngram: z.number().int().min(1).max(8).default(2).describe("Order of the token n-grams of the n-gram similarity."),
+  timeout_ms: z.number().int().positive().max(600_000).default(5000).describe("Milliseconds a query may run before the record gets status error."),
+  max_rows: z.number().int().positive().max(1_000_000).default(10_000).describe("Rows read per query; a reference result with more is unscorable."),
+  workers: z.number().int().positive().max(64).default(Math.max(1, Math.min(4, availableParallelism()))).describe("Query processes (each runs one query at a time)."),
 });
 
 type Options = z.output<typeof options>;

@@ -4,12 +4,10 @@ import { ok, type Step, unscorable } from "../../core/types.ts";
 import { aggregateSteps, discountedReturns, minFormReturns, STEP_AGGREGATES } from "./aggregate.ts";
 
 const options = z.strictObject({
-  aggregate: z.enum(STEP_AGGREGATES).default("min"),
-  /** first_error: a step below this is an error. */
-  threshold: z.number().finite().default(0.5),
-  /** Per-step credit written on each output step as `return`. */
-  returns: z.enum(["none", "discounted", "min"]).default("none"),
-  gamma: z.number().finite().min(0).max(1).default(1),
+  aggregate: z.enum(STEP_AGGREGATES).default("min").describe("How the step rewards become the record's reward: min, last, mean, product, or first_error (share of steps before the first below threshold)."),
+  threshold: z.number().finite().default(0.5).describe("first_error: a step below this is an error."),
+  returns: z.enum(["none", "discounted", "min"]).default("none").describe("Per-step credit written on each output step as `return`."),
+  gamma: z.number().finite().min(0).max(1).default(1).describe("Discount of the per-step returns (1: reward-to-go)."),
 });
 
 /** Aggregates the step rewards the record carries (`steps: [{reward}, ...]`, e.g. from a process reward model). */

@@ -4,17 +4,12 @@ import { completionText } from "../../core/text.ts";
 import { ok } from "../../core/types.ts";
 
 const options = z.strictObject({
-  /** The tags that must appear, in this order when `ordered`. */
-  tags: z.array(z.string().regex(/^[A-Za-z][\w.-]*$/, "a tag name like think")).min(1).default(["think", "answer"]),
-  ordered: z.boolean().default(true),
-  /** Each tag exactly once. */
-  once: z.boolean().default(true),
-  /** Each block has non-whitespace content. */
-  nonempty: z.boolean().default(true),
-  /** Nothing but whitespace outside the blocks. */
-  strict: z.boolean().default(false),
-  /** binary: 1 only if every check passes; partial: the share of checks that pass. */
-  score: z.enum(["binary", "partial"]).default("binary"),
+  tags: z.array(z.string().regex(/^[A-Za-z][\w.-]*$/, "a tag name like think")).min(1).default(["think", "answer"]).describe("The tags that must appear, in this order when `ordered`."),
+  ordered: z.boolean().default(true).describe("The tags must appear in the listed order."),
+  once: z.boolean().default(true).describe("Each tag exactly once."),
+  nonempty: z.boolean().default(true).describe("Each block has non-whitespace content."),
+  strict: z.boolean().default(false).describe("Nothing but whitespace outside the blocks."),
+  score: z.enum(["binary", "partial"]).default("binary").describe("binary: 1 only if every check passes; partial: the share of checks that pass."),
 });
 
 type Options = z.output<typeof options>;

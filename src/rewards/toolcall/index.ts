@@ -6,19 +6,15 @@ import { completionCalls, referenceCalls } from "./calls.ts";
 import { type Correctness, correctness } from "./match.ts";
 
 const options = z.strictObject({
-  /** Where the predicted calls are: OpenAI tool_calls, <tool_call> tags, JSON text, or auto. */
-  format: z.enum(["auto", "openai", "tags", "json"]).default("auto"),
-  /** The format score also requires a non-empty <think>…</think> block before the calls. */
-  require_think: z.boolean().default(false),
-  /** "toolrl": format_weight·format + correctness_weight·(2c − 1), i.e. 0..1 plus −3..3; "normalized": weighted mean in 0..1. */
-  scale: z.enum(["toolrl", "normalized"]).default("toolrl"),
-  format_weight: z.number().min(0).default(1),
-  correctness_weight: z.number().min(0).default(3),
-  ignore_case: z.boolean().default(true),
-  strict_types: z.boolean().default(false),
-  unordered_arrays: z.boolean().default(false),
-  /** More predicted calls than this is a format failure (bounds the matching's cost). */
-  max_calls: z.number().int().positive().max(1000).default(64),
+  format: z.enum(["auto", "openai", "tags", "json"]).default("auto").describe("Where the predicted calls are: OpenAI tool_calls, <tool_call> tags, JSON text, or auto."),
+  require_think: z.boolean().default(false).describe("The format score also requires a non-empty <think>\u2026</think> block before the calls."),
+  scale: z.enum(["toolrl", "normalized"]).default("toolrl").describe("\"toolrl\": format_weight\u00b7format + correctness_weight\u00b7(2c \u2212 1), i.e. 0..1 plus \u22123..3; \"normalized\": weighted mean in 0..1."),
+  format_weight: z.number().min(0).default(1).describe("Weight of the format component (well-formed calls)."),
+  correctness_weight: z.number().min(0).default(3).describe("Weight of the correctness component (calls matching the reference)."),
+  ignore_case: z.boolean().default(true).describe("Compare string argument values without regard to case."),
+  strict_types: z.boolean().default(false).describe("Values of different JSON types never match (otherwise \"3\" matches 3)."),
+  unordered_arrays: z.boolean().default(false).describe("Array arguments match in any order."),
+  max_calls: z.number().int().positive().max(1000).default(64).describe("More predicted calls than this is a format failure (bounds the matching's cost)."),
 }).refine((o) => o.format_weight + o.correctness_weight > 0, { message: "format_weight + correctness_weight > 0", path: ["correctness_weight"] });
 
 const THINK = /^\s*<think>([\s\S]*?)<\/think>/;
