@@ -10,6 +10,11 @@ export function toSpecIssues(error: z.ZodError, input: unknown, prefix: Array<st
       for (const key of issue.keys) out.push({ path: joinPath([...path, key]), message: "unknown option (not allowed here)" });
       continue;
     }
+    // A schema's own sentence (params.verbatim) is said as it is, not as "expected …, found …".
+    if (issue.code === "custom" && (issue.params as { verbatim?: boolean } | undefined)?.verbatim) {
+      out.push({ path: joinPath(path), message: issue.message });
+      continue;
+    }
     const found = valueAt(input, issue.path as Array<string | number>);
     out.push({ path: joinPath(path), message: describe(issue, found) });
   }
@@ -25,6 +30,8 @@ function describe(issue: z.core.$ZodIssue, found: { present: boolean; value?: un
 const TYPE_NAMES: Record<string, string> = { record: "a mapping", object: "a mapping", array: "a list" };
 
 function expectation(issue: z.core.$ZodIssue): string {
+  // zod's own messages start with "Invalid"; anything else is a schema's custom expectation.
+  if ((issue.code === "invalid_value" || issue.code === "invalid_union") && !/^Invalid/i.test(issue.message)) return issue.message;
   switch (issue.code) {
     case "invalid_type":
       return TYPE_NAMES[issue.expected] ?? issue.expected;

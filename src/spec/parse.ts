@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import type { CombineSpec } from "../combine/combine.ts";
-import { ENSEMBLE_METHODS, type EnsembleMethod } from "../combine/ensemble.ts";
+import { combineSchemaFor } from "../combine/schema.ts";
 import { compileFormula, FormulaError } from "../combine/formula.ts";
 import { errorMessage, SpecError, type SpecIssue } from "../core/errors.ts";
 import type { RewardRegistry } from "../core/registry.ts";
@@ -110,92 +110,28 @@ function parseNormalize(raw: unknown, issues: SpecIssue[]): NormalizeSpec | unde
   return undefined;
 }
 
-const AGGREGATES = ["weighted_sum", "min", "max", "product"] as const;
-const COMBINE_TYPES = [...AGGREGATES, "gate", "formula", "ensemble"];
-
+/** The combine block: its shape from the zod schema, then the checks that need the spec's reward names. */
 function parseCombine(raw: unknown, names: string[], issues: SpecIssue[]): CombineSpec | undefined {
-  if (raw === undefined) return { type: "weighted_sum" };
-  if (typeof raw === "string") {
-    if ((AGGREGATES as readonly string[]).includes(raw)) return { type: raw as (typeof AGGREGATES)[number] };
-    const hint = raw === "gate" || raw === "formula" || raw === "ensemble" ? ` ("${raw}" needs options: write it as a mapping)` : "";
-    issues.push({ path: "combine", message: `expected one of ${COMBINE_TYPES.join(", ")}, found ${preview(raw)}${hint}` });
+  const value = raw === undefined ? "weighted_sum" : raw;
+  const parsed = combineSchemaFor(value).safeParse(value);
+  if (!parsed.success) {
+    issues.push(...toSpecIssues(parsed.error, value, ["combine"]));
     return undefined;
   }
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    issues.push({ path: "combine", message: `expected a combinator name or a mapping, found ${preview(raw)}` });
-    return undefined;
-  }
-  const obj = raw as Record<string, unknown>;
-  const type = obj.type ?? ("formula" in obj ? "formula" : undefined);
-  const allowed: Record<string, string[]> = { gate: ["type", "gates", "floor", "then"], formula: ["type", "formula"], ensemble: ["type", "method", "lambda", "alpha"] };
-  const own = typeof type === "string" && Object.hasOwn(allowed, type) ? allowed[type] : ["type"];
-  const unknownKeys = Object.keys(obj).filter((k) => !own.includes(k));
-  for (const k of unknownKeys) issues.push({ path: `combine.${k}`, message: "unknown option (not allowed here)" });
-  if (typeof type !== "string" || !COMBINE_TYPES.includes(type)) {
-    issues.push({ path: "combine.type", message: `expected one of ${COMBINE_TYPES.join(", ")}, found ${preview(type)}` });
-    return undefined;
-  }
-  if ((AGGREGATES as readonly string[]).includes(type)) return { type: type as (typeof AGGREGATES)[number] };
-  if (type === "ensemble") return parseEnsemble(obj, issues);
-  if (type === "formula") {
-    if (typeof obj.formula !== "string" || obj.formula.trim() === "") {
-      issues.push({ path: "combine.formula", message: `expected an expression over reward names, found ${preview(obj.formula)}` });
-      return undefined;
-    }
+  const combine = parsed.data;
+  if (combine.type === "formula") {
     try {
-      compileFormula(obj.formula, names);
+      compileFormula(combine.formula, names);
     } catch (err) {
       if (!(err instanceof FormulaError)) throw err;
       issues.push({ path: "combine.formula", message: err.message });
       return undefined;
     }
-    return { type: "formula", formula: obj.formula };
   }
-  // gate
-  const before = issues.length;
-  const gates = obj.gates;
-  // Entries, not assignments: a gate named "__proto__" must stay a (refused) name, not set a prototype.
-  const gateEntries: Array<[string, number]> = [];
-  if (typeof gates === "string") gateEntries.push([gates, 1]);
-  else if (Array.isArray(gates)) for (const g of gates) gateEntries.push([String(g), 1]);
-  else if (gates && typeof gates === "object") {
-    for (const [g, t] of Object.entries(gates)) {
-      if (typeof t !== "number" || !Number.isFinite(t)) issues.push({ path: `combine.gates.${g}`, message: `expected a threshold number, found ${preview(t)}` });
-      else gateEntries.push([g, t]);
-    }
-  } else issues.push({ path: "combine.gates", message: `expected the gate reward names (a list, or a mapping name: threshold), found ${preview(gates)}` });
-  const parsedGates: Record<string, number> = Object.fromEntries(gateEntries);
-  for (const g of Object.keys(parsedGates)) {
-    if (!names.includes(g)) issues.push({ path: "combine.gates", message: `expected names of rewards in this spec (${names.join(", ")}), found ${preview(g)}` });
+  if (combine.type === "gate") {
+    const unknown = Object.keys(combine.gates).filter((g) => !names.includes(g));
+    for (const g of unknown) issues.push({ path: "combine.gates", message: `expected names of rewards in this spec (${names.join(", ")}), found ${preview(g)}` });
+    if (unknown.length > 0) return undefined;
   }
-  const floor = obj.floor ?? 0;
-  if (typeof floor !== "number" || !Number.isFinite(floor)) issues.push({ path: "combine.floor", message: `expected a number, found ${preview(floor)}` });
-  const then = obj.then ?? "weighted_sum";
-  if (typeof then !== "string" || !(AGGREGATES as readonly string[]).includes(then)) {
-    issues.push({ path: "combine.then", message: `expected one of ${AGGREGATES.join(", ")}, found ${preview(then)}` });
-  }
-  if (issues.length > before) return undefined;
-  return { type: "gate", gates: parsedGates, floor: floor as number, then: then as (typeof AGGREGATES)[number] };
-}
-
-function parseEnsemble(obj: Record<string, unknown>, issues: SpecIssue[]): CombineSpec | undefined {
-  const before = issues.length;
-  const method = obj.method;
-  if (typeof method !== "string" || !(ENSEMBLE_METHODS as readonly string[]).includes(method)) {
-    issues.push({ path: "combine.method", message: `expected one of ${ENSEMBLE_METHODS.join(", ")}, found ${preview(method)}` });
-    return undefined;
-  }
-  const spec: CombineSpec = { type: "ensemble", method: method as EnsembleMethod };
-  if (obj.lambda !== undefined) {
-    if (method !== "mean_minus_std" && method !== "mean_min") issues.push({ path: "combine.lambda", message: `only mean_minus_std and mean_min take lambda, found it with ${method}` });
-    else if (typeof obj.lambda !== "number" || !Number.isFinite(obj.lambda) || obj.lambda < 0 || (method === "mean_min" && obj.lambda > 1)) {
-      issues.push({ path: "combine.lambda", message: `expected a number ${method === "mean_min" ? "in [0, 1]" : ">= 0"}, found ${preview(obj.lambda)}` });
-    } else spec.lambda = obj.lambda;
-  }
-  if (obj.alpha !== undefined) {
-    if (method !== "cvar") issues.push({ path: "combine.alpha", message: `only cvar takes alpha, found it with ${method}` });
-    else if (typeof obj.alpha !== "number" || !(obj.alpha > 0 && obj.alpha <= 1)) issues.push({ path: "combine.alpha", message: `expected a number in (0, 1], found ${preview(obj.alpha)}` });
-    else spec.alpha = obj.alpha;
-  }
-  return issues.length > before ? undefined : spec;
+  return combine;
 }
