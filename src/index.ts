@@ -1,28 +1,36 @@
-/** rewardsmith's public API. */
+/** rewardsmith's public API: the contracts, the entry points, and the building blocks, by topic. Test helpers: `rewardsmith/testing`. */
+
+// Contracts: records, results, rewards and reward types
 export type { ChatMessage, ComponentResult, OutputRecord, RewardResult, Sample, Segment, Status, Step, Text } from "./core/types.ts";
 export { failed, ok, unscorable } from "./core/types.ts";
-export type { Reward, RewardContext, RewardType } from "./core/reward.ts";
-export { perSample } from "./core/reward.ts";
+export type { Reward, RewardContext, RewardType, RunFlags } from "./core/reward.ts";
+export { defineRewardType, perSample } from "./core/reward.ts";
 export { RewardRegistry } from "./core/registry.ts";
+export { type ComponentPolicy, NON_OK_POLICIES, type NonOkPolicy } from "./core/policy.ts";
 export { NotSupportedError, RewardsmithError, SpecError, type SpecIssue, UsageError } from "./core/errors.ts";
-export { completionText, promptText, referenceText } from "./core/text.ts";
+export { completionText, excerpt, promptText, referenceText } from "./core/text.ts";
+export { formatRewardType, type JsonSchema, type OptionDoc, optionFields, optionsJsonSchema, registrySchemas, undocumented } from "./core/docs.ts";
 
-export type { Aggregate, CombineSpec, Combined, Combiner, ComponentPolicy, NonOkPolicy } from "./combine/combine.ts";
-export { createCombiner } from "./combine/combine.ts";
-export { type CompiledFormula, compileFormula, FormulaError } from "./combine/formula.ts";
-
+// Specs: the language
 export type { RewardSpec, Spec } from "./spec/spec.ts";
 export { loadSpec, type ParseOptions, parseSpec, parseSpecText } from "./spec/parse.ts";
 export { builtinRegistry, defaultRegistry } from "./rewards/index.ts";
-export { Scorer } from "./pipeline/scorer.ts";
+
+// Scoring: the one entry point (a compiled Scorer) and the ways to drive it
+export { Scorer, type ScorerOptions } from "./pipeline/scorer.ts";
 export { createScorer, resolveSpec, score, type SpecSource } from "./pipeline/score.ts";
 export { type Progress, scoreStream, StreamIoError, type StreamOptions, type Summary } from "./pipeline/stream.ts";
+export { normalizeRecords, type NormalizedStreamOptions, scoreStreamNormalized } from "./pipeline/normalized.ts";
+export { Normalizer } from "./pipeline/normalizer.ts";
 
-export { tokenF1 } from "./rewards/f1/index.ts";
-export { overlongPenalty } from "./rewards/length/index.ts";
-
-// --- normalization, shaping, ensembles, step rewards, win rates (issue 5; docs/normalize.md) ---
+// Combining components: combinators, formulas, ensembles
+export type { Aggregate, CombineSpec, Combined, Combiner } from "./combine/combine.ts";
+export { createCombiner } from "./combine/combine.ts";
+export { AGGREGATES, COMBINE_TYPES, combineNameSchema, combineObjectSchema, combineSchemaFor } from "./combine/schema.ts";
+export { type CompiledFormula, compileFormula, FormulaError } from "./combine/formula.ts";
 export { type EnsembleMethod, type EnsembleResult, type EnsembleSpec, cvar, ENSEMBLE_METHODS, ensembleReward } from "./combine/ensemble.ts";
+
+// Normalisation: group advantages, shaping, step rewards, win rates (docs/normalize.md)
 export {
   type AdvantageMethod,
   type AdvantageOptions,
@@ -41,28 +49,27 @@ export {
 } from "./normalize/group.ts";
 export { type AdvantageChoice, type Preset, PRESETS, presetsFor, resolveAdvantageOptions } from "./normalize/presets.ts";
 export { clip, COSINE_DEFAULTS, type CosineLength, correctLengthBias, cosineLengthReward, isotonicFit, preferenceAsReward } from "./normalize/shaping.ts";
-export { aggregateSteps, discountedReturns, firstErrorIndex, gatedStepReward, minFormReturns, STEP_AGGREGATES, type StepAggregate } from "./normalize/steps.ts";
+export { aggregateSteps, discountedReturns, firstErrorIndex, gatedStepReward, minFormReturns, STEP_AGGREGATES, type StepAggregate } from "./rewards/steps/aggregate.ts";
 export { type Compare, type PairOutcome, roundRobin, singleElimination, type Tournament, winRates } from "./normalize/winrate.ts";
 export type { NormalizeSpec, ShapingStep } from "./normalize/spec.ts";
-export { type Normalized, NormalizeCollector, type NormalizeSummary } from "./normalize/batch.ts";
-export { normalizeRecords, type NormalizedStreamOptions, scoreStreamNormalized } from "./pipeline/normalized.ts";
-// --- LLM judges (issue 7) ---
-export { judgeRewardType } from "./rewards/judge/index.ts";
-export { Judge } from "./rewards/judge/judge.ts";
-export { type JudgeOptions, judgeOptions } from "./rewards/judge/options.ts";
-export { ChatClient, type ChatResponse, type ClientConfig, JudgeRequestError, type TokenLogprob } from "./rewards/shared/http/client.ts";
-export { JudgeCache } from "./rewards/shared/http/cache.ts";
-export { degenerateReason, REASONING_OPENERS } from "./rewards/judge/guards.ts";
-export { DEFAULT_PROMPTS, DEFAULT_SYSTEM } from "./rewards/judge/prompts.ts";
-export { parseVerdict, type Verdict } from "./rewards/judge/verdict.ts";
-export { type AuditReport, auditJudges, formatAudit, MASTER_KEYS } from "./rewards/judge/audit.ts";
-// --- math verifier (issue #3) ---
+export { type Calibration, type ComponentRule, type Normalized, NormalizeCollector, type NormalizeSummary, readCalibrations } from "./normalize/batch.ts";
+
+// Reward types: text and format
+export { tokenF1 } from "./rewards/f1/index.ts";
+export { overlongPenalty } from "./rewards/length/index.ts";
+
+// Reward types: math
 export { DEFAULT_MATH_OPTIONS, type MathOptions, scoreMath } from "./rewards/math/engine.ts";
 export { MathPool, type Pair as MathPair } from "./rewards/math/pool.ts";
 export { mathReward } from "./rewards/math/index.ts";
 export { equivalent as mathEquivalent } from "./rewards/math/compare.ts";
 export { LimitError as MathLimitError, ParseError as MathParseError, parseAnswer as parseMathAnswer } from "./rewards/math/parse.ts";
-// --- Structured-task rewards (issue 8): toolcall, sql, grounding, similarity ---
+
+// Reward types: code execution (`type: code`, sandboxed with bubblewrap)
+export { codeReward } from "./rewards/code/index.ts";
+export { extractCode, type ExtractMode } from "./rewards/code/extract.ts";
+
+// Reward types: structured tasks (toolcall, sql, grounding, similarity)
 export { toolcallReward } from "./rewards/toolcall/index.ts";
 export { correctness as toolCallCorrectness, type ValueMatching } from "./rewards/toolcall/match.ts";
 export type { ToolCall } from "./rewards/toolcall/calls.ts";
@@ -75,6 +82,16 @@ export { sentenceChrf } from "./rewards/similarity/chrf.ts";
 export { type RougeScore, rougeL, rougeN } from "./rewards/similarity/rouge.ts";
 export { editSimilarity, levenshtein } from "./rewards/similarity/edit.ts";
 export { tokenize13a, tokenizeRouge } from "./rewards/similarity/tokenize.ts";
-// --- code execution reward (issue #4): `type: code`, sandboxed with bubblewrap ---
-export { codeReward } from "./rewards/code/index.ts";
-export { extractCode, type ExtractMode } from "./rewards/code/extract.ts";
+
+// Reward types: LLM judges, and the HTTP client for model servers
+export { judgeRewardType } from "./rewards/judge/index.ts";
+export { Judge } from "./rewards/judge/judge.ts";
+export { type JudgeOptions, judgeOptions } from "./rewards/judge/options.ts";
+export { degenerateReason, REASONING_OPENERS } from "./rewards/judge/guards.ts";
+export { DEFAULT_PROMPTS, DEFAULT_SYSTEM } from "./rewards/judge/prompts.ts";
+export { parseVerdict, type Verdict } from "./rewards/judge/verdict.ts";
+export { type AuditedSpec, type AuditOptions, type AuditReport, auditJudges, formatAudit, MASTER_KEYS } from "./rewards/judge/audit.ts";
+export { ChatClient, type ChatResponse, type ClientConfig, JudgeRequestError, type TokenLogprob } from "./rewards/shared/http/client.ts";
+export { JudgeCache } from "./rewards/shared/http/cache.ts";
+
+// --- capabilities added by later branches ---

@@ -1,4 +1,4 @@
-/** Data contracts shared by every part of rewardsmith (see DESIGN.md, "Data contracts"). */
+/** Data contracts shared by every part of rewardsmith (ARCHITECTURE.md, "Data contracts"; README, "Input and output"). */
 
 /** One chat message, OpenAI style. `content` may be a string or a list of typed parts. */
 export interface ChatMessage {
