@@ -7,7 +7,10 @@ export const DEFAULT_PRIORITY: readonly ExtractionRule[] = EXTRACTION_RULES;
 
 export interface Candidate {
   rule: ExtractionRule;
+  /** The answer as taken (what `reason` reports). */
   text: string;
+  /** The answer with the few characters written just before it ("\\approx \\boxed{1.41}"), to see how it was stated. */
+  context: string;
 }
 
 export interface ExtractOptions {
@@ -24,11 +27,19 @@ export interface ExtractOptions {
 export function* candidates(completion: string, o: ExtractOptions): Generator<Candidate> {
   const text = completion.length > LIMITS.maxCompletionChars ? completion.slice(-LIMITS.maxCompletionChars) : completion;
   for (const rule of o.priority) {
-    for (const t of RULES[rule](text, o)) yield { rule, text: t };
+    for (const t of RULES[rule](text, o)) yield { rule, text: t, context: withLeadIn(text, t) };
   }
 }
 
 type Rule = (text: string, o: ExtractOptions) => string[];
+
+const LEAD_IN = 24;
+
+/** The candidate with the characters before its last occurrence in the text (itself when it is not found verbatim). */
+function withLeadIn(text: string, candidate: string): string {
+  const at = text.lastIndexOf(candidate);
+  return at < 0 ? candidate : text.slice(Math.max(0, at - LEAD_IN), at + candidate.length);
+}
 
 const RULES: Record<ExtractionRule, Rule> = {
   // The whole completion, when it is short enough to be just an answer.
@@ -208,13 +219,17 @@ function lastPhrase(text: string, re: RegExp): RegExpExecArray | undefined {
 function phraseCandidates(text: string, phrase: RegExpExecArray): string[] {
   const from = phrase.index + phrase[0].length;
   let seg = text.slice(from, from + 600);
-  seg = seg.split(/\n\s*\n/)[0].replace(CLOSING, "").trim();
+  // "**Answer:**\n\n$(2, 3)$": a phrase alone on its paragraph is answered by the next one.
+  const paragraphs = seg.split(/\n\s*\n/);
+  seg = (/^[:：*_\s]*$/.test(paragraphs[0]) && paragraphs.length > 1 ? paragraphs[1] : paragraphs[0]).replace(CLOSING, "").trim();
   // "The answer is $\frac12$.\nNote that $\frac12 < 1$.": the answer is the first line with content,
   // unless that line opens display math or the lines are joined by a connective ("3\nor 4", "3,\n4").
   const lines = seg.split("\n");
   const k = lines.findIndex((l) => !/^[:：*\s]*$/.test(l));
   const joined = k >= 0 && (/(?:\bor|\band|[,;+\-=])\s*$/i.test(lines[k]) || /^\s*(?:or\b|and\b|[,;+\-=])/i.test(lines[k + 1] ?? ""));
   if (k >= 0 && !joined && !/\\\[\s*$|\$\$\s*$/.test(lines[k])) seg = lines[k].trim();
+  // "**Answer:** (2, 3)": the bold markup around the phrase is not part of the answer.
+  seg = firstSentence(seg.replace(/^[*_]+\s*|\s*[*_]+$/g, ""));
   if (!seg) return [];
   const out: string[] = [];
   const envs = mathSegments(seg);
@@ -231,6 +246,18 @@ function phraseCandidates(text: string, phrase: RegExpExecArray): string[] {
   const n = lastNumber(tail, false);
   if (n !== undefined) out.push(n);
   return out;
+}
+
+/**
+ * "18. Let's check: 18 + 2 = 20": the answer statement ends at the first full stop (outside math)
+ * that a new sentence follows; the check after it is not the answer.
+ */
+function firstSentence(seg: string): string {
+  for (const m of seg.matchAll(/[.!?](?=\s+(?:[A-Z]|\$|\\\(|\\\[))/g)) {
+    const before = seg.slice(0, m.index);
+    if ((before.match(/(?<!\\)\$/g) ?? []).length % 2 === 0 && before.lastIndexOf("\\(") <= before.lastIndexOf("\\)")) return before;
+  }
+  return seg;
 }
 
 const NUMBER = /(?<![\w.\\^_])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?![\d,.])|\d+(?:\.\d+)?(?:\s*\/\s*\d+(?:\.\d+)?)?|\.\d+)(?!\d)/g;

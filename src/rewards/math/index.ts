@@ -14,6 +14,8 @@ const options = z.strictObject({
   answer_only: z.boolean().default(false),
   /** strict: names matter (x = 5 ≠ y = 5); lenient also renames a lone variable, rescales percent and reads degrees as radians. */
   conventions: z.enum(["strict", "lenient"]).default("strict"),
+  /** strict: a rounded decimal does not answer an exact value (0.33 ≠ 1/3); lenient: it does; n: agree to n significant digits. */
+  rounding: z.union([z.enum(["strict", "lenient"]), z.number().int().min(1).max(15)]).default("strict"),
   /** Plain numbers use a decimal comma ("2,5" is 2.5). */
   decimal_comma: z.boolean().default(false),
   /** Time budget per pair in milliseconds; a pair over it is stopped and reported as `error: timeout`. */
@@ -28,6 +30,7 @@ export function mathOptions(o: MathRewardOptions): MathOptions {
   return {
     tolerance: o.tolerance,
     strict: o.conventions === "strict",
+    rounding: o.rounding,
     priority: o.extraction,
     answerOnly: o.answer_only,
     decimalComma: o.decimal_comma,
