@@ -369,7 +369,10 @@ class Comparer {
     if (g.k === "pct" || p.k === "pct") {
       const ga = g.k === "pct" ? g.a : g;
       const pa = p.k === "pct" ? p.a : p;
-      if (this.scalarEqv(ga, pa)) return true;
+      // The sign as a unit (28% = 28), except against a proportion written as a decimal: 0.25% is not 0.25.
+      const bare = g.k === "pct" ? p : g;
+      const proportion = bare.k === "num" && bare.decimals > 0 && Q.toNumber(bare.v) > -1 && Q.toNumber(bare.v) < 1;
+      if ((!proportion || (g.k === "pct") === (p.k === "pct")) && this.scalarEqv(ga, pa)) return true;
       // One side in percent: "25%" is also its value 0.25 (= 1/4), in every mode.
       if ((g.k === "pct") === (p.k === "pct")) return false;
       const hundred: Node = { k: "num", v: Q.rat(100n), decimals: 0 };

@@ -290,6 +290,8 @@ export function lastNumber(text: string, decimalComma: boolean): string | undefi
   if (!value.startsWith("-") && /\b(?:negative|minus)\s+$/i.test(text.slice(Math.max(0, last.index - 12), last.index))) value = "-" + value;
   const scale = /^\s+(hundred|thousand|million|billion|trillion|squared|cubed)\b/i.exec(text.slice(end, end + 12));
   if (scale) value = `(${value})${SCALES[scale[1].toLowerCase()]}`;
+  // "The chance is 25%": the sign belongs to the number (25% is 1/4).
+  else if (/^\s*(?:\\?%|percent\b)/i.test(text.slice(end, end + 10))) value += "%";
   if (prev) {
     const gap = text.slice(prev.index + prev[0].length, last.index);
     if (gap.length <= 30 && /\bor\b/i.test(gap) && !/[.;:!?\n]/.test(gap)) return `${clean(prev[0])}, ${value}`;
