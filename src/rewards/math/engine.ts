@@ -50,7 +50,7 @@ export function scoreMath(completion: string, reference: string | readonly strin
       continue;
     }
     // "≈ 1.41" for \sqrt{2}: an answer the model itself calls approximate counts only if it is the exact value.
-    const approximate = o.rounding !== "lenient" && APPROXIMATE.test(c.context) && !statesExactBeforeApprox(pred) && !writesDecimal(gold.node!);
+    const approximate = o.rounding === "strict" && APPROXIMATE.test(c.context) && !statesExactBeforeApprox(pred) && !writesDecimal(gold.node!);
     try {
       const same = equivalent(gold.node!, pred, approximate ? { ...o, tolerance: EXACT_TOLERANCE, rounding: "strict" } : o);
       const why = same ? "" : approximate ? " (an approximation; the reference is exact)" : " (not equivalent)";
