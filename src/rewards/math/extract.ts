@@ -206,7 +206,8 @@ export function mathSegments(text: string): Span[] {
 }
 
 const FINAL_PHRASE = /\bfinal\s+answer(?:\s+is)?\s*[:：]?\s*/gi;
-const ANSWER_PHRASE = /\b(?:(?:the\s+)?answer\s+is|answer\s*[:：])\s*[:：]?\s*/gi;
+// Also the markup forms "**Answer**: …", "**Answer** …" and a heading "### Answer".
+const ANSWER_PHRASE = /\b(?:(?:the\s+)?answer\s+is|answer\s*[:：]|answer\s*(?:\*\*|__)\s*[:：]?)\s*[:：]?\s*|^#{1,6}[ \t]*(?:final[ \t]+)?answer[ \t]*[:：]?[ \t]*$/gim;
 const CLOSING = /\s*(?:I hope it is correct|I hope this is correct|Hope this helps|<\|im_(?:start|end)\|>).*$/is;
 
 function lastPhrase(text: string, re: RegExp): RegExpExecArray | undefined {
@@ -230,6 +231,8 @@ function phraseCandidates(text: string, phrase: RegExpExecArray): string[] {
   if (k >= 0 && !joined && !/\\\[\s*$|\$\$\s*$/.test(lines[k])) seg = lines[k].trim();
   // "**Answer:** (2, 3)": the bold markup around the phrase is not part of the answer.
   seg = firstSentence(seg.replace(/^[*_]+\s*|\s*[*_]+$/g, ""));
+  // "18, not 20", "18, since 6 · 3 = 18": a justification after a comma is not part of the answer.
+  seg = seg.replace(/,\s+(?:not|since|because|as|which|so|given|where)\b[\s\S]*$/i, "");
   if (!seg) return [];
   const out: string[] = [];
   const envs = mathSegments(seg);
