@@ -75,7 +75,7 @@ interface YamlCase {
 const yamlSuites: [string, string][] = [
   ["own labelled cases (cases.yaml)", "cases.yaml"],
   ["second pass: rounding, notation, extraction", "cases-second-pass.yaml"],
-  ["public graders (Qwen2.5-Math, simple-evals)", "cases-graders.yaml"],
+  ["public graders (Qwen2.5-Math, simple-evals, hendrycks MATH)", "cases-graders.yaml"],
 ];
 for (const [suite, file] of yamlSuites) {
   const rows: YamlCase[] = parse(readFileSync(new URL(`../test/rewards/math/${file}`, import.meta.url), "utf8"));

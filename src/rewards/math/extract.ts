@@ -225,12 +225,15 @@ function phraseCandidates(text: string, phrase: RegExpExecArray): string[] {
   seg = (/^[:：*_\s]*$/.test(paragraphs[0]) && paragraphs.length > 1 ? paragraphs[1] : paragraphs[0]).replace(CLOSING, "").trim();
   // "The answer is $\frac12$.\nNote that $\frac12 < 1$.": the answer is the first line with content,
   // unless that line opens display math or the lines are joined by a connective ("3\nor 4", "3,\n4").
-  const lines = seg.split("\n");
+  let lines = seg.split("\n");
+  // "**Answer:**\n- x = 2\n- y = -3": a bulleted list is one answer, its items joined.
+  const body = lines.filter((l) => !/^[:：*_\s]*$/.test(l));
+  if (body.length > 1 && body.every((l) => BULLET.test(l))) lines = [body.map((l) => l.replace(BULLET, "").trim()).join(", ")];
   const k = lines.findIndex((l) => !/^[:：*\s]*$/.test(l));
   const joined = k >= 0 && (/(?:\bor|\band|[,;+\-=])\s*$/i.test(lines[k]) || /^\s*(?:or\b|and\b|[,;+\-=])/i.test(lines[k + 1] ?? ""));
   if (k >= 0 && !joined && !/\\\[\s*$|\$\$\s*$/.test(lines[k])) seg = lines[k].trim();
   // "**Answer:** (2, 3)": the bold markup around the phrase is not part of the answer.
-  seg = firstSentence(seg.replace(/^[*_]+\s*|\s*[*_]+$/g, ""));
+  seg = firstSentence(seg.replace(/^[*_]+\s*/, "")).replace(/\s*[*_]+$/, "");
   // "18, not 20", "18, since 6 · 3 = 18": a justification after a comma is not part of the answer.
   seg = seg.replace(/,\s+(?:not|since|because|as|which|so|given|where)\b[\s\S]*$/i, "");
   if (!seg) return [];
@@ -256,12 +259,14 @@ function phraseCandidates(text: string, phrase: RegExpExecArray): string[] {
  * that a new sentence follows; the check after it is not the answer.
  */
 function firstSentence(seg: string): string {
-  for (const m of seg.matchAll(/[.!?](?=\s+(?:[A-Z]|\$|\\\(|\\\[))/g)) {
+  for (const m of seg.matchAll(/[.!?](?=\s+(?:[A-Z\d]|\$|\\\(|\\\[))/g)) {
     const before = seg.slice(0, m.index);
     if ((before.match(/(?<!\\)\$/g) ?? []).length % 2 === 0 && before.lastIndexOf("\\(") <= before.lastIndexOf("\\)")) return before;
   }
   return seg;
 }
+
+const BULLET = /^\s*(?:[-*•]|\d{1,2}[.)])\s+/;
 
 const NUMBER = /(?<![\w.\\^_])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?![\d,.])|\d+(?:\.\d+)?(?:\s*\/\s*\d+(?:\.\d+)?)?|\.\d+)(?!\d)/g;
 const NUMBER_DC = /(?<![\w.\\^_])-?(?:0,\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?: \d{3})+(?![\d,.])|\d+(?:[.,]\d+)?(?:\s*\/\s*\d+)?|\.\d+)(?!\d)/g;
@@ -297,7 +302,9 @@ export function lastNumber(text: string, decimalComma: boolean): string | undefi
   else if (/^\s*(?:\\?%|percent\b)/i.test(text.slice(end, end + 10))) value += "%";
   if (prev) {
     const gap = text.slice(prev.index + prev[0].length, last.index);
-    if (gap.length <= 30 && /\bor\b/i.test(gap) && !/[.;:!?\n]/.test(gap)) return `${clean(prev[0])}, ${value}`;
+    // "3 or 4" is a hedge (both numbers); "3 and 2", only with nothing else between, is a list of two.
+    const hedge = gap.length <= 30 && /\bor\b/i.test(gap) && !/[.;:!?\n]/.test(gap);
+    if (hedge || /^\s*,?\s*and\s+$/i.test(gap)) return `${clean(prev[0])}, ${value}`;
   }
   return value;
 }

@@ -85,6 +85,8 @@ export function normalizeAnswer(input: string): string {
   if (s.includes("\\over")) s = overFractions(s);
   // Doubly escaped commands ("\\frac") as found in JSON-in-JSON data.
   if (!/(?<!\\)\\[a-zA-Z]/.test(s)) s = s.replace(/\\\\(?=[a-zA-Z]{2})/g, "\\");
+  // … and a doubly escaped fraction or root among single ones ("\\dfrac{1}{2} + \frac{1}{72}"): a row break is never followed by a bare "frac" or "sqrt".
+  else if (s.includes("\\\\")) s = s.replace(/(?<!\\)\\\\(?=(?:[dtc]?frac|sqrt)(?![a-zA-Z]))/g, "\\");
   s = s
     .replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\s*\.?/g, "")
     .replace(/\\[dtc]frac(?![a-zA-Z])/g, "\\frac")
