@@ -78,3 +78,6 @@ export { tokenize13a, tokenizeRouge } from "./rewards/similarity/tokenize.ts";
 // --- code execution reward (issue #4): `type: code`, sandboxed with bubblewrap ---
 export { codeReward } from "./rewards/code/index.ts";
 export { extractCode, type ExtractMode } from "./rewards/code/extract.ts";
+
+// --- math verifier, second pass: rounding policy (issue #19) ---
+export type { CompareOptions as MathCompareOptions, Rounding as MathRounding } from "./rewards/math/compare.ts";
