@@ -77,7 +77,8 @@ const RULES: Record<ExtractionRule, Rule> = {
   math: (t, o) => {
     const envs = mathSegments(t);
     if (!envs.length) return [];
-    if (lastNumber(t.slice(envs[envs.length - 1].end), o.decimalComma) !== undefined) return [];
+    const after = t.slice(envs[envs.length - 1].end);
+    if (lastNumber(after, o.decimalComma) !== undefined && !APPROXIMATE_RESTATEMENT.test(after)) return [];
     return [joinedTail(t, envs)];
   },
   last_number: (t, o) => {
@@ -266,6 +267,11 @@ function firstSentence(seg: string): string {
   return seg;
 }
 
+/** Text after an answer that only restates it approximately: "$\\frac27$, which is about 0.29." */
+const APPROXIMATE_RESTATEMENT = /^(?=[\s\S]{0,200}$)[^\d]*?(?:≈|\\approx|\bapprox\w*|\babout\b|\broughly\b|\bnearly\b|\baround\b)[^\d]{0,15}[\d.,]+[^\d]*$/i;
+/** A gap between two numbers that makes the second an approximation of the first ("2/7, about 0.29"). */
+const APPROXIMATE_BEFORE = /(?:≈|\\approx|\bapprox\w*|\babout|\broughly|\bnearly|\baround)\s*\$?\s*$/i;
+
 const BULLET = /^\s*(?:[-*•]|\d{1,2}[.)])\s+/;
 
 const NUMBER = /(?<![\w.\\^_])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?![\d,.])|\d+(?:\.\d+)?(?:\s*\/\s*\d+(?:\.\d+)?)?|\.\d+)(?!\d)/g;
@@ -285,6 +291,11 @@ export function lastNumber(text: string, decimalComma: boolean): string | undefi
   let last: RegExpExecArray | undefined;
   let prev: RegExpExecArray | undefined;
   for (const m of text.matchAll(decimalComma ? NUMBER_DC : NUMBER)) [prev, last] = [last, m];
+  // "2/7, about 0.29": the number before its approximate restatement is the answer.
+  if (last && prev && last.index - prev.index < 60) {
+    const between = text.slice(prev.index + prev[0].length, last.index);
+    if (/^[^.;:!?\n]*$/.test(between) && APPROXIMATE_BEFORE.test(between)) [last, prev] = [prev, undefined];
+  }
   const end = last ? last.index + last[0].length : -1;
   // A repeating decimal is one number, not the digits of its period.
   if (text.includes(".")) {
