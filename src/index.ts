@@ -95,3 +95,6 @@ export { ChatClient, type ChatResponse, type ClientConfig, JudgeRequestError, ty
 export { JudgeCache } from "./rewards/shared/http/cache.ts";
 
 // --- capabilities added by later branches ---
+
+// Math verifier: rounding policy (issue 19)
+export type { CompareOptions as MathCompareOptions, Rounding as MathRounding } from "./rewards/math/compare.ts";

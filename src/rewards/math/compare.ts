@@ -7,9 +7,18 @@ import * as Q from "./rational.ts";
 export interface CompareOptions {
   /** Relative tolerance for floating-point comparison. */
   tolerance: number;
-  /** Strict: names matter (x = 5 vs y = 5 differ), no variable renaming, percent is not rescaled, degrees are not radians. */
+  /** Strict: names matter (x = 5 vs y = 5 differ), no variable renaming, degrees are not radians. */
   strict: boolean;
+  /**
+   * How a decimal that rounds an exact value is judged. "strict": it must agree within `tolerance`
+   * (0.33 ≠ 1/3), except that a reference written as a decimal accepts an exact answer that rounds
+   * to it; "lenient": a decimal with ≥ 2 places matches any value that rounds to it, on either side;
+   * a number n: both sides agree when rounded to n significant digits.
+   */
+  rounding: Rounding;
 }
+
+export type Rounding = "strict" | "lenient" | number;
 
 /** Is the model's answer `pred` equivalent to the reference `gold`? */
 export function equivalent(gold: Node, pred: Node, o: CompareOptions): boolean {
@@ -68,6 +77,8 @@ function reduceChain(n: Node & { k: "rel" }): Node {
   }
   const approx = ops.indexOf("~");
   if (approx >= 0) {
+    // "x = 1/3 ≈ 0.33", "\frac13 \approx 0.33": the exact value before "≈" is the answer.
+    if (approx === 0 && freeSymbols(args[0]).size === 0 && !isCollectionLike(args[0])) return args[0];
     if (ops.slice(0, approx).includes("=")) {
       args = args.slice(0, approx + 1);
       ops = ops.slice(0, approx);
@@ -83,11 +94,32 @@ function reduceChain(n: Node & { k: "rel" }): Node {
   return { k: "rel", args, ops };
 }
 
+/** "x = \frac13 \approx 0.33", "\frac13 \approx 0.33": a chain that states the exact value before its approximation. */
+export function statesExactBeforeApprox(n: Node): boolean {
+  if (n.k !== "rel") return false;
+  const approx = n.ops.indexOf("~");
+  if (approx < 0) return false;
+  return approx === 0 ? freeSymbols(n.args[0]).size === 0 && !isCollectionLike(n.args[0]) : n.ops.slice(0, approx).includes("=");
+}
+
+/** Does the answer write a decimal anywhere (0.33, (1.41, 2))? A reference that does may have been rounded. */
+export function writesDecimal(n: Node): boolean {
+  if (n.k === "num") return n.decimals > 0;
+  for (const v of Object.values(n)) {
+    const children = Array.isArray(v) ? v.flat() : [v];
+    if (children.some((c) => typeof c === "object" && c !== null && "k" in c && writesDecimal(c as Node))) return true;
+  }
+  return false;
+}
+
 function canonical(n: Node): Node {
   switch (n.k) {
     case "rel": {
-      const r = reduceChain({ ...n, args: n.args.map(canonical) });
-      if (r.k === "rel" && isAssignmentLoose(r)) {
+      // The chain first: "\frac{4 \pm 2}{2} = 3" is its last value, whatever ± makes of the left side.
+      const reduced = reduceChain(n);
+      if (reduced.k !== "rel") return canonical(reduced);
+      const r: Node = { ...reduced, args: reduced.args.map(canonical) };
+      if (isAssignmentLoose(r)) {
         const alts = expandPm(r.args[1]);
         if (alts.length > 1) return { k: "list", sep: ",", items: alts.map((a) => ({ k: "rel", ops: ["="], args: [r.args[0], a] })) };
       }
@@ -313,6 +345,13 @@ class Comparer {
   }
 
   private ratioEqv(g: Node, p: Node): boolean {
+    // "3:4" and "\frac34" are one ratio in two notations.
+    if (g.k !== p.k) {
+      const r = g.k === "ratio" ? g : (p as Node & { k: "ratio" });
+      if (r.parts.length !== 2) return false;
+      const quotient: Node = { k: "div", a: r.parts[0], b: r.parts[1] };
+      return g.k === "ratio" ? this.scalarEqv(quotient, p) : this.scalarEqv(g, quotient);
+    }
     if (g.k !== "ratio" || p.k !== "ratio" || g.parts.length !== p.parts.length) return false;
     if (g.parts.every((x, i) => this.eqv(x, p.parts[i]))) return true;
     const gv = g.parts.map(exactValue);
@@ -330,8 +369,12 @@ class Comparer {
     if (g.k === "pct" || p.k === "pct") {
       const ga = g.k === "pct" ? g.a : g;
       const pa = p.k === "pct" ? p.a : p;
-      if (this.scalarEqv(ga, pa)) return true;
-      if (this.o.strict || (g.k === "pct") === (p.k === "pct")) return false;
+      // The sign as a unit (28% = 28), except against a proportion written as a decimal: 0.25% is not 0.25.
+      const bare = g.k === "pct" ? p : g;
+      const proportion = bare.k === "num" && bare.decimals > 0 && Q.toNumber(bare.v) > -1 && Q.toNumber(bare.v) < 1;
+      if ((!proportion || (g.k === "pct") === (p.k === "pct")) && this.scalarEqv(ga, pa)) return true;
+      // One side in percent: "25%" is also its value 0.25 (= 1/4), in every mode.
+      if ((g.k === "pct") === (p.k === "pct")) return false;
       const hundred: Node = { k: "num", v: Q.rat(100n), decimals: 0 };
       return g.k === "pct" ? this.scalarEqv({ k: "div", a: ga, b: hundred }, pa) : this.scalarEqv(ga, { k: "div", a: pa, b: hundred });
     }
@@ -343,14 +386,14 @@ class Comparer {
       // Two written numbers (16386.16 ≠ 16386.17) or two integers compare exactly; else within the tolerance.
       const exactOnly = (isLiteral(g) && isLiteral(p)) || (Q.isInt(eg) && Q.isInt(ep));
       if (!exactOnly && close(Q.toNumber(eg), Q.toNumber(ep), this.o.tolerance)) return true;
-      return roundsTo(g, eg, p, ep);
+      return this.rounded(g, p, Q.toNumber(eg), Q.toNumber(ep));
     }
     const sg = freeSymbols(g);
     const sp = freeSymbols(p);
     if (sg.size === 0 && sp.size === 0) {
       const a = numericValue(g, EMPTY);
       const b = numericValue(p, EMPTY);
-      if (Number.isFinite(a) && Number.isFinite(b)) return close(a, b, this.o.tolerance) || roundsToFloat(g, p, a, b);
+      if (Number.isFinite(a) && Number.isFinite(b)) return close(a, b, this.o.tolerance) || this.rounded(g, p, a, b);
       if (isInfinite(g) && isInfinite(p)) return Math.sign(a) === Math.sign(b);
       return key(g) === key(p);
     }
@@ -362,6 +405,15 @@ class Comparer {
       if (a !== b) rename = new Map([[b, a]]);
     }
     return this.randomEqv(g, p, rename) || this.complexEqv(g, p, sg, sp);
+  }
+
+  /** Does a written decimal round the other side's value, under the `rounding` policy? */
+  private rounded(g: Node, p: Node, a: number, b: number): boolean {
+    const r = this.o.rounding;
+    if (typeof r === "number") return (decimalsOf(g) > 0 || decimalsOf(p) > 0) && sameSignificant(a, b, r);
+    // Strict: only a reference written as a decimal (a dataset that rounded) accepts an exact answer.
+    if (r === "strict" && !(decimalsOf(g) > 0 && decimalsOf(p) === 0)) return false;
+    return roundsTo(g, p, a, b);
   }
 
   /**
@@ -456,17 +508,14 @@ function close(a: number, b: number, tol: number): boolean {
   return Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b), 1e-6);
 }
 
-/** A decimal literal with d ≥ 2 places matches an exact value that rounds to it (0.33 for 1/3). */
+/** Decimal places written in a literal (0 for anything else). */
 function decimalsOf(n: Node): number {
   if (n.k === "neg") return decimalsOf(n.a);
   return n.k === "num" ? n.decimals : 0;
 }
 
-function roundsTo(g: Node, eg: Q.Rational, p: Node, ep: Q.Rational): boolean {
-  return roundsToFloat(g, p, Q.toNumber(eg), Q.toNumber(ep));
-}
-
-function roundsToFloat(g: Node, p: Node, a: number, b: number): boolean {
+/** A decimal literal with d ≥ 2 places matches a value that needs more places and rounds to it (0.33 for 1/3). */
+function roundsTo(g: Node, p: Node, a: number, b: number): boolean {
   const dg = decimalsOf(g);
   const dp = decimalsOf(p);
   const d = Math.max(dg, dp);
@@ -475,6 +524,11 @@ function roundsToFloat(g: Node, p: Node, a: number, b: number): boolean {
   const other = dg === d ? p : g;
   if (other.k === "num" || (other.k === "neg" && other.a.k === "num")) return false;
   return Math.abs(a - b) <= 0.5 * 10 ** -d * (1 + 1e-9) + 1e-15;
+}
+
+/** a and b agree when both are rounded to `digits` significant digits. */
+function sameSignificant(a: number, b: number, digits: number): boolean {
+  return Number(a.toPrecision(digits)) === Number(b.toPrecision(digits));
 }
 
 function isLiteral(n: Node): boolean {

@@ -1,6 +1,6 @@
 import type { RewardResult } from "../../core/types.ts";
 import type { Node } from "./ast.ts";
-import { type CompareOptions, equivalent } from "./compare.ts";
+import { type CompareOptions, equivalent, statesExactBeforeApprox, writesDecimal } from "./compare.ts";
 import { type Candidate, candidates, DEFAULT_PRIORITY, type ExtractionRule, lastBoxedGroup, lastNumber, mathSegments, unclosedLastBox } from "./extract.ts";
 import { LIMITS } from "./limits.ts";
 import { LimitError, parseAnswer, ProseError, UnsupportedError } from "./parse.ts";
@@ -17,6 +17,7 @@ export interface MathOptions extends CompareOptions {
 export const DEFAULT_MATH_OPTIONS: MathOptions = {
   tolerance: 1e-6,
   strict: true,
+  rounding: "strict",
   priority: DEFAULT_PRIORITY,
   answerOnly: false,
   decimalComma: false,
@@ -29,7 +30,7 @@ export function scoreMath(completion: string, reference: string | readonly strin
   const gold = referenceAnswer(reference, o);
   if (typeof gold === "string") return { reward: null, status: "unscorable", reason: gold };
   if (gold.letter) return scoreChoice(completion, gold.letter, o);
-  const found: Iterable<Candidate> = o.answerOnly ? [{ rule: "whole", text: completion.trim() }] : candidates(completion, o);
+  const found: Iterable<Candidate> = o.answerOnly ? [{ rule: "whole", text: completion.trim(), context: completion }] : candidates(completion, o);
   let firstError = "";
   for (const c of found) {
     if (c.text.trim() === "") continue;
@@ -48,15 +49,24 @@ export function scoreMath(completion: string, reference: string | readonly strin
       if (c.rule === "boxed" || c.rule === "gsm8k") break;
       continue;
     }
+    // "≈ 1.41" for \sqrt{2}: an answer the model itself calls approximate counts only if it is the exact value.
+    const approximate = o.rounding === "strict" && APPROXIMATE.test(c.context) && !statesExactBeforeApprox(pred) && !writesDecimal(gold.node!);
     try {
-      const same = equivalent(gold.node!, pred, o);
-      return { reward: same ? 1 : 0, status: "ok", reason: `${c.rule}: ${clip(c.text)}${same ? "" : " (not equivalent)"}` };
+      const same = equivalent(gold.node!, pred, approximate ? { ...o, tolerance: EXACT_TOLERANCE, rounding: "strict" } : o);
+      const why = same ? "" : approximate ? " (an approximation; the reference is exact)" : " (not equivalent)";
+      return { reward: same ? 1 : 0, status: "ok", reason: `${c.rule}: ${clip(c.text)}${why}` };
     } catch (err) {
       return { reward: 0, status: "ok", reason: `${c.rule} answer too complex to compare: ${(err as Error).message}` };
     }
   }
   return { reward: 0, status: "ok", reason: firstError || "no final answer" };
 }
+
+/** Words and signs that mark a value as approximate. */
+const APPROXIMATE = /≈|≃|\\approx|\\simeq|\bapprox(?:imately|\.)?(?![a-z])|\b(?:about|roughly|nearly|around)\s+[-$\\\d.]/i;
+
+/** Floating-point agreement that only the exact value reaches. */
+const EXACT_TOLERANCE = 1e-12;
 
 /** Several accepted references: 1 if any matches; unscorable only if none can be read. */
 function scoreAlternatives(completion: string, references: readonly string[], o: MathOptions): RewardResult {

@@ -137,9 +137,11 @@ export function numericValue(node: Node, env: Env): number {
       const a = numericValue(node.a, env);
       const b = numericValue(node.b, env);
       if (a < 0 && !Number.isInteger(b)) {
-        // Odd roots of negatives are real: (-8)^(1/3) = -2.
-        const inv = 1 / b;
-        if (Math.abs(inv - Math.round(inv)) < 1e-9 && Math.round(inv) % 2 !== 0) return -Math.pow(-a, b);
+        // Powers p/q with an odd q of negatives are real: (-8)^(1/3) = -2, (-8)^(2/3) = 4.
+        for (let q = 3; q <= 15; q += 2) {
+          const p = b * q;
+          if (Math.abs(p - Math.round(p)) < 1e-9) return (Math.round(p) % 2 === 0 ? 1 : -1) * Math.pow(-a, b);
+        }
       }
       return Math.pow(a, b);
     }

@@ -7,7 +7,10 @@ export const DEFAULT_PRIORITY: readonly ExtractionRule[] = EXTRACTION_RULES;
 
 export interface Candidate {
   rule: ExtractionRule;
+  /** The answer as taken (what `reason` reports). */
   text: string;
+  /** The answer with the few characters written just before it ("\\approx \\boxed{1.41}"), to see how it was stated. */
+  context: string;
 }
 
 export interface ExtractOptions {
@@ -24,11 +27,19 @@ export interface ExtractOptions {
 export function* candidates(completion: string, o: ExtractOptions): Generator<Candidate> {
   const text = completion.length > LIMITS.maxCompletionChars ? completion.slice(-LIMITS.maxCompletionChars) : completion;
   for (const rule of o.priority) {
-    for (const t of RULES[rule](text, o)) yield { rule, text: t };
+    for (const t of RULES[rule](text, o)) yield { rule, text: t, context: withLeadIn(text, t) };
   }
 }
 
 type Rule = (text: string, o: ExtractOptions) => string[];
+
+const LEAD_IN = 24;
+
+/** The candidate with the characters before its last occurrence in the text (itself when it is not found verbatim). */
+function withLeadIn(text: string, candidate: string): string {
+  const at = text.lastIndexOf(candidate);
+  return at < 0 ? candidate : text.slice(Math.max(0, at - LEAD_IN), at + candidate.length);
+}
 
 const RULES: Record<ExtractionRule, Rule> = {
   // The whole completion, when it is short enough to be just an answer.
@@ -66,7 +77,8 @@ const RULES: Record<ExtractionRule, Rule> = {
   math: (t, o) => {
     const envs = mathSegments(t);
     if (!envs.length) return [];
-    if (lastNumber(t.slice(envs[envs.length - 1].end), o.decimalComma) !== undefined) return [];
+    const after = t.slice(envs[envs.length - 1].end);
+    if (lastNumber(after, o.decimalComma) !== undefined && !APPROXIMATE_RESTATEMENT.test(after)) return [];
     return [joinedTail(t, envs)];
   },
   last_number: (t, o) => {
@@ -195,7 +207,8 @@ export function mathSegments(text: string): Span[] {
 }
 
 const FINAL_PHRASE = /\bfinal\s+answer(?:\s+is)?\s*[:：]?\s*/gi;
-const ANSWER_PHRASE = /\b(?:(?:the\s+)?answer\s+is|answer\s*[:：])\s*[:：]?\s*/gi;
+// Also the markup forms "**Answer**: …", "**Answer** …" and a heading "### Answer".
+const ANSWER_PHRASE = /\b(?:(?:the\s+)?answer\s+is|answer\s*[:：]|answer\s*(?:\*\*|__)\s*[:：]?)\s*[:：]?\s*|^#{1,6}[ \t]*(?:final[ \t]+)?answer[ \t]*[:：]?[ \t]*$/gim;
 const CLOSING = /\s*(?:I hope it is correct|I hope this is correct|Hope this helps|<\|im_(?:start|end)\|>).*$/is;
 
 function lastPhrase(text: string, re: RegExp): RegExpExecArray | undefined {
@@ -208,13 +221,22 @@ function lastPhrase(text: string, re: RegExp): RegExpExecArray | undefined {
 function phraseCandidates(text: string, phrase: RegExpExecArray): string[] {
   const from = phrase.index + phrase[0].length;
   let seg = text.slice(from, from + 600);
-  seg = seg.split(/\n\s*\n/)[0].replace(CLOSING, "").trim();
+  // "**Answer:**\n\n$(2, 3)$": a phrase alone on its paragraph is answered by the next one.
+  const paragraphs = seg.split(/\n\s*\n/);
+  seg = (/^[:：*_\s]*$/.test(paragraphs[0]) && paragraphs.length > 1 ? paragraphs[1] : paragraphs[0]).replace(CLOSING, "").trim();
   // "The answer is $\frac12$.\nNote that $\frac12 < 1$.": the answer is the first line with content,
   // unless that line opens display math or the lines are joined by a connective ("3\nor 4", "3,\n4").
-  const lines = seg.split("\n");
+  let lines = seg.split("\n");
+  // "**Answer:**\n- x = 2\n- y = -3": a bulleted list is one answer, its items joined.
+  const body = lines.filter((l) => !/^[:：*_\s]*$/.test(l));
+  if (body.length > 1 && body.every((l) => BULLET.test(l))) lines = [body.map((l) => l.replace(BULLET, "").trim()).join(", ")];
   const k = lines.findIndex((l) => !/^[:：*\s]*$/.test(l));
   const joined = k >= 0 && (/(?:\bor|\band|[,;+\-=])\s*$/i.test(lines[k]) || /^\s*(?:or\b|and\b|[,;+\-=])/i.test(lines[k + 1] ?? ""));
   if (k >= 0 && !joined && !/\\\[\s*$|\$\$\s*$/.test(lines[k])) seg = lines[k].trim();
+  // "**Answer:** (2, 3)": the bold markup around the phrase is not part of the answer.
+  seg = firstSentence(seg.replace(/^[*_]+\s*/, "")).replace(/\s*[*_]+$/, "");
+  // "18, not 20", "18, since 6 · 3 = 18": a justification after a comma is not part of the answer.
+  seg = seg.replace(/,\s+(?:not|since|because|as|which|so|given|where)\b[\s\S]*$/i, "");
   if (!seg) return [];
   const out: string[] = [];
   const envs = mathSegments(seg);
@@ -233,6 +255,25 @@ function phraseCandidates(text: string, phrase: RegExpExecArray): string[] {
   return out;
 }
 
+/**
+ * "18. Let's check: 18 + 2 = 20": the answer statement ends at the first full stop (outside math)
+ * that a new sentence follows; the check after it is not the answer.
+ */
+function firstSentence(seg: string): string {
+  for (const m of seg.matchAll(/[.!?](?=\s+(?:[A-Z\d]|\$|\\\(|\\\[))/g)) {
+    const before = seg.slice(0, m.index);
+    if ((before.match(/(?<!\\)\$/g) ?? []).length % 2 === 0 && before.lastIndexOf("\\(") <= before.lastIndexOf("\\)")) return before;
+  }
+  return seg;
+}
+
+/** Text after an answer that only restates it approximately: "$\\frac27$, which is about 0.29." */
+const APPROXIMATE_RESTATEMENT = /^(?=[\s\S]{0,200}$)[^\d]*?(?:≈|\\approx|\bapprox\w*|\babout\b|\broughly\b|\bnearly\b|\baround\b)[^\d]{0,15}[\d.,]+[^\d]*$/i;
+/** A gap between two numbers that makes the second an approximation of the first ("2/7, about 0.29"). */
+const APPROXIMATE_BEFORE = /(?:≈|\\approx|\bapprox\w*|\babout|\broughly|\bnearly|\baround)\s*\$?\s*$/i;
+
+const BULLET = /^\s*(?:[-*•]|\d{1,2}[.)])\s+/;
+
 const NUMBER = /(?<![\w.\\^_])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?![\d,.])|\d+(?:\.\d+)?(?:\s*\/\s*\d+(?:\.\d+)?)?|\.\d+)(?!\d)/g;
 const NUMBER_DC = /(?<![\w.\\^_])-?(?:0,\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d{1,3}(?: \d{3})+(?![\d,.])|\d+(?:[.,]\d+)?(?:\s*\/\s*\d+)?|\.\d+)(?!\d)/g;
 
@@ -250,6 +291,11 @@ export function lastNumber(text: string, decimalComma: boolean): string | undefi
   let last: RegExpExecArray | undefined;
   let prev: RegExpExecArray | undefined;
   for (const m of text.matchAll(decimalComma ? NUMBER_DC : NUMBER)) [prev, last] = [last, m];
+  // "2/7, about 0.29": the number before its approximate restatement is the answer.
+  if (last && prev && last.index - prev.index < 60) {
+    const between = text.slice(prev.index + prev[0].length, last.index);
+    if (/^[^.;:!?\n]*$/.test(between) && APPROXIMATE_BEFORE.test(between)) [last, prev] = [prev, undefined];
+  }
   const end = last ? last.index + last[0].length : -1;
   // A repeating decimal is one number, not the digits of its period.
   if (text.includes(".")) {
@@ -263,9 +309,13 @@ export function lastNumber(text: string, decimalComma: boolean): string | undefi
   if (!value.startsWith("-") && /\b(?:negative|minus)\s+$/i.test(text.slice(Math.max(0, last.index - 12), last.index))) value = "-" + value;
   const scale = /^\s+(hundred|thousand|million|billion|trillion|squared|cubed)\b/i.exec(text.slice(end, end + 12));
   if (scale) value = `(${value})${SCALES[scale[1].toLowerCase()]}`;
+  // "The chance is 25%": the sign belongs to the number (25% is 1/4).
+  else if (/^\s*(?:\\?%|percent\b)/i.test(text.slice(end, end + 10))) value += "%";
   if (prev) {
     const gap = text.slice(prev.index + prev[0].length, last.index);
-    if (gap.length <= 30 && /\bor\b/i.test(gap) && !/[.;:!?\n]/.test(gap)) return `${clean(prev[0])}, ${value}`;
+    // "3 or 4" is a hedge (both numbers); "3 and 2", only with nothing else between, is a list of two.
+    const hedge = gap.length <= 30 && /\bor\b/i.test(gap) && !/[.;:!?\n]/.test(gap);
+    if (hedge || /^\s*,?\s*and\s+$/i.test(gap)) return `${clean(prev[0])}, ${value}`;
   }
   return value;
 }

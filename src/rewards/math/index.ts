@@ -9,7 +9,11 @@ const options = z.strictObject({
   tolerance: z.number().positive().max(0.5).default(DEFAULT_MATH_OPTIONS.tolerance).describe("Relative tolerance for floating-point comparison."),
   extraction: z.array(z.enum(EXTRACTION_RULES)).min(1).default([...DEFAULT_MATH_OPTIONS.priority]).describe("Extraction rules in the order they are tried."),
   answer_only: z.boolean().default(false).describe("The completion is the answer itself: no extraction."),
-  conventions: z.enum(["strict", "lenient"]).default("strict").describe("strict: names matter (x = 5 \u2260 y = 5); lenient also renames a lone variable, rescales percent and reads degrees as radians."),
+  conventions: z.enum(["strict", "lenient"]).default("strict").describe("strict: names matter (x = 5 \u2260 y = 5); lenient also renames a lone variable and reads degrees as radians."),
+  rounding: z
+    .union([z.enum(["strict", "lenient"]), z.number().int().min(1).max(15)])
+    .default("strict")
+    .describe("strict: a rounded decimal does not answer an exact value (0.33 \u2260 1/3); lenient: it does; n: agree to n significant digits."),
   decimal_comma: z.boolean().default(false).describe("Plain numbers use a decimal comma (\"2,5\" is 2.5)."),
   timeout_ms: z.number().int().positive().max(600_000).default(1000).describe("Time budget per pair in milliseconds; a pair over it is stopped and reported as `error: timeout`."),
   workers: z.number().int().positive().max(256).optional().describe("Worker threads (default: one per core)."),
@@ -21,6 +25,7 @@ export function mathOptions(o: MathRewardOptions): MathOptions {
   return {
     tolerance: o.tolerance,
     strict: o.conventions === "strict",
+    rounding: o.rounding,
     priority: o.extraction,
     answerOnly: o.answer_only,
     decimalComma: o.decimal_comma,

@@ -50,10 +50,43 @@ function alignedLines(s: string): string {
   return s.replace(env, " ").replace(/\\\\/g, ",").replace(/&/g, " ");
 }
 
+/** TeX's `{a \over b}` (also `a \over b` as the whole answer) as `\frac{a}{b}`; at most a few per answer. */
+function overFractions(s: string): string {
+  for (let n = 0; n < 8; n++) {
+    const m = /\\over(?![a-zA-Z])/.exec(s);
+    if (!m) return s;
+    // The group holding \over: the nearest unclosed "{" before it and its "}".
+    let open = -1;
+    for (let j = m.index - 1, depth = 0; j >= 0; j--) {
+      if (s[j] === "}" && s[j - 1] !== "\\") depth++;
+      else if (s[j] === "{" && s[j - 1] !== "\\" && depth-- === 0) {
+        open = j;
+        break;
+      }
+    }
+    let close = s.length;
+    for (let j = m.index + m[0].length, depth = 0; j < s.length; j++) {
+      if (s[j] === "{" && s[j - 1] !== "\\") depth++;
+      else if (s[j] === "}" && s[j - 1] !== "\\" && depth-- === 0) {
+        close = j;
+        break;
+      }
+    }
+    if ((open < 0) !== (close === s.length)) return s;
+    const num = s.slice(open + 1, m.index);
+    const den = s.slice(m.index + m[0].length, close);
+    s = s.slice(0, open + 1) + `\\frac{${num}}{${den}}` + s.slice(close);
+  }
+  return s;
+}
+
 export function normalizeAnswer(input: string): string {
   let s = alignedLines(repeatingDecimals(repairEscapes(input)));
+  if (s.includes("\\over")) s = overFractions(s);
   // Doubly escaped commands ("\\frac") as found in JSON-in-JSON data.
   if (!/(?<!\\)\\[a-zA-Z]/.test(s)) s = s.replace(/\\\\(?=[a-zA-Z]{2})/g, "\\");
+  // … and a doubly escaped fraction or root among single ones ("\\dfrac{1}{2} + \frac{1}{72}"): a row break is never followed by a bare "frac" or "sqrt".
+  else if (s.includes("\\\\")) s = s.replace(/(?<!\\)\\\\(?=(?:[dtc]?frac|sqrt)(?![a-zA-Z]))/g, "\\");
   s = s
     .replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\s*\.?/g, "")
     .replace(/\\[dtc]frac(?![a-zA-Z])/g, "\\frac")
@@ -88,11 +121,14 @@ export function normalizeAnswer(input: string): string {
     .replace(/≥/g, "\\ge ")
     .replace(/≠/g, "\\ne ")
     .replace(/±/g, "\\pm ")
+    .replace(/≈|≃/g, "\\approx ")
     .replace(/∪/g, "\\cup ")
     .replace(/∈/g, "\\in ");
   // \frac12, \frac3{3}, \frac{1}2: single-character arguments.
   s = s.replace(/\\frac\s*(\d)\s*(\d)/g, "\\frac{$1}{$2}").replace(/\\frac\s*(\d)\s*\{/g, "\\frac{$1}{");
   s = s.trim().replace(/^(?:[,;:\s]|\.(?!\d))+|[.,;:\s]+$/g, "");
+  // "\approx 1.41": the value; the engine sees the mark in the extracted text.
+  s = s.replace(/^\\(?:approx|simeq|sim)(?![a-zA-Z])\s*/, "");
   // Whole-answer thousands separators: "7,425,000", "1 000", "1,000.5".
   if (/^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s) || /^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(s)) s = s.replace(/[, ]/g, "");
   else s = s.replace(/(^|[^\d.,([{])(\d{1,3}(?:,\d{3}){1,6})(?![\d,)\]])/g, (_, pre: string, num: string) => pre + num.replace(/,/g, ""));

@@ -66,3 +66,30 @@ test("a reader that stops early (| head) gets exit 1 and the message, not exit 1
     assert.match(stderr, /cannot write the output/);
   }
 });
+
+test("rounding: strict by default, lenient or n significant digits from the spec", async () => {
+  const rows = [
+    { id: "rounded", completion: "The probability is about $\\boxed{0.29}$.", reference: "\\frac{2}{7}" },
+    { id: "exact", completion: "The probability is $\\boxed{\\frac{4}{14}}$.", reference: "\\frac{2}{7}" },
+    { id: "approx", completion: "So $x \\approx 1.41421356$.", reference: "\\sqrt{2}" },
+  ];
+  const dir = writeFiles({
+    "spec.yaml": "rewards:\n  strict: {type: math}\n  lenient: {type: math, rounding: lenient}\n  digits: {type: math, rounding: 2}\n",
+    "in.jsonl": rows.map((r) => JSON.stringify(r)).join("\n") + "\n",
+  });
+  const r = await runCli(["score", "--spec", join(dir, "spec.yaml"), join(dir, "in.jsonl"), "--quiet"]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = parseJsonl(r.stdout);
+  const reward = (i: number, name: string) => out[i].components[name].reward;
+  assert.deepEqual([reward(0, "strict"), reward(0, "lenient"), reward(0, "digits")], [0, 1, 1]);
+  assert.deepEqual([reward(1, "strict"), reward(1, "lenient"), reward(1, "digits")], [1, 1, 1]);
+  assert.equal(reward(2, "strict"), 0);
+  assert.match(out[2].components.strict.reason, /approximation/);
+});
+
+test("a rounding option that is neither a mode nor a digit count is a spec error", async () => {
+  const dir = writeFiles({ "spec.yaml": "rewards:\n  c: {type: math, rounding: loose}\n", "in.jsonl": "{}\n" });
+  const r = await runCli(["score", "--spec", join(dir, "spec.yaml"), join(dir, "in.jsonl"), "--quiet"]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /rounding/);
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { equivalent } from "../../../src/rewards/math/compare.ts";
+import { equivalent, type Rounding } from "../../../src/rewards/math/compare.ts";
 import { DEFAULT_MATH_OPTIONS, scoreMath } from "../../../src/rewards/math/engine.ts";
 import { complexValue } from "../../../src/rewards/math/complex.ts";
 import { boxedSpans, candidates, DEFAULT_PRIORITY, lastBoxedGroup, lastNumber, mathSegments, unclosedLastBox } from "../../../src/rewards/math/extract.ts";
@@ -8,7 +8,7 @@ import { LimitError, ParseError, parseAnswer, UnsupportedError } from "../../../
 import { fromDecimal, rat } from "../../../src/rewards/math/rational.ts";
 
 const extract = { priority: DEFAULT_PRIORITY, decimalComma: false };
-const same = (a: string, b: string, strict = true) => equivalent(parseAnswer(a), parseAnswer(b), { tolerance: 1e-6, strict });
+const same = (a: string, b: string, strict = true, rounding: Rounding = "strict") => equivalent(parseAnswer(a), parseAnswer(b), { tolerance: 1e-6, strict, rounding });
 
 // --- extraction ---------------------------------------------------------------------------------
 
@@ -46,9 +46,9 @@ test("last number: separators, signs, fractions, decimal comma only when asked",
 test("candidates come in priority order and say which rule found them", () => {
   const text = "Step: $x=2$.\nSo the answer is $\\boxed{4}$.\n#### 4";
   const found = [...candidates(text, extract)];
-  assert.deepEqual(found[0], { rule: "boxed", text: "4" });
+  assert.deepEqual({ rule: found[0].rule, text: found[0].text }, { rule: "boxed", text: "4" });
   assert.ok(found.some((c) => c.rule === "gsm8k"));
-  assert.deepEqual([...candidates("The final answer is $7$. I hope it is correct.", extract)][0], { rule: "final_answer", text: "7" });
+  assert.deepEqual([...candidates("The final answer is $7$. I hope it is correct.", extract)][0], { rule: "final_answer", text: "7", context: "The final answer is $7" });
   // A later box overrides an earlier "final answer".
   assert.equal([...candidates("Final answer: 5. Actually no: \\boxed{6}", extract)][0].text, "6");
 });
@@ -101,11 +101,26 @@ test("exact rationals: integers never merge, however close", () => {
   assert.ok(same("\\frac{6}{8}", "0.75"));
 });
 
-test("decimals written to d ≥ 2 places match values that round to them", () => {
-  assert.ok(same("\\frac{1}{3}", "0.33"));
-  assert.ok(same("\\sqrt{2}", "1.414"));
-  assert.ok(!same("\\frac{1}{3}", "0.3"));
+test("rounding: strict by default, lenient or to n significant digits on request", () => {
+  // Strict: a rounded answer does not answer an exact reference; within the tolerance it does.
+  assert.ok(!same("\\frac{1}{3}", "0.33"));
+  assert.ok(!same("\\sqrt{2}", "1.414"));
+  assert.ok(same("\\frac{1}{3}", "0.3333333"));
+  assert.ok(!same("(\\sqrt{2}, 1)", "(1.41, 1)"));
+  // A reference written as a decimal accepts the exact value it rounds.
+  assert.ok(same("0.33", "\\frac{1}{3}"));
+  assert.ok(same("3.14", "\\pi"));
+  assert.ok(!same("0.34", "\\frac{1}{3}"));
+  // Lenient: a decimal with ≥ 2 places matches what rounds to it, either side.
+  assert.ok(same("\\frac{1}{3}", "0.33", true, "lenient"));
+  assert.ok(same("\\sqrt{2}", "1.414", true, "lenient"));
+  assert.ok(!same("\\frac{1}{3}", "0.3", true, "lenient"));
+  // n significant digits: both sides rounded alike.
+  assert.ok(same("\\frac{2}{3}", "0.667", true, 3));
+  assert.ok(!same("\\frac{2}{3}", "0.67", true, 3));
+  assert.ok(same("1234.5", "1235", true, 4));
   assert.ok(!same("16386.17", "16386.16"));
+  assert.ok(!same("16386.17", "16386.16", true, "lenient"));
 });
 
 test("symbolic equality by evaluation", () => {
