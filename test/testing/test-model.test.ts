@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { arithmeticProblems, checkSteps, loadTestModel, scoreText, startTestModelServer, type TestModelServer } from "../../src/testing/index.ts";
+import { arithmeticProblems, checkSteps, decode, encode, loadTestModel, scoreText, startTestModelServer, type TestModelServer } from "../../src/testing/index.ts";
 
 let server: TestModelServer;
 before(async () => {
@@ -29,6 +29,18 @@ describe("arithmetic problems and the step checker", () => {
     assert.equal(v.correct, false);
     const wrongOperand = checkSteps("Q: 41+27-35+8\n", "Step 1: 41+28=69\nAnswer: 69");
     assert.deepEqual(wrongOperand.steps.map((s) => s.correct), [false]);
+  });
+});
+
+describe("the tokenizer", () => {
+  it("has multi-character tokens with character offsets, and round-trips", () => {
+    const text = "Q: 4+5\nStep 1: 4+5=9\nAnswer: 9";
+    const enc = encode(text);
+    assert.deepEqual(enc.pieces.slice(0, 5), ["Q: ", "4", "+", "5", "\n"]);
+    assert.deepEqual(enc.offsets.slice(0, 6), [0, 3, 4, 5, 6, 7]);
+    assert.equal(enc.pieces[5], "Step ");
+    assert.equal(decode(enc.ids), text);
+    assert.equal(encode("x").ids[0], 1);
   });
 });
 
