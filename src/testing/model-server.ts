@@ -227,11 +227,12 @@ function legacyLogprobs(promptTokens: ScoredToken[], generated: ScoredToken[], k
   const out = { tokens: [] as string[], token_logprobs: [] as Array<number | null>, top_logprobs: [] as Array<Record<string, number> | null>, text_offset: [] as number[] };
   let offset = 0;
   for (const t of all) {
-    out.tokens.push(VOCAB[t.id] === t.text || t.id > 1 ? t.text : VOCAB[t.id]);
+    out.tokens.push(t.id > 1 ? t.text : VOCAB[t.id]);
     out.token_logprobs.push(t.logprob);
     out.top_logprobs.push(t.logprob === null ? null : Object.fromEntries([[VOCAB[t.id], t.logprob], ...t.top.slice(0, k).map((a) => [VOCAB[a.id], a.logprob] as const)]));
     out.text_offset.push(offset);
-    offset += t.id > 1 ? t.text.length : 0;
+    // An unknown prompt character keeps its own text; the end-of-text token has none.
+    offset += t.text.length;
   }
   return out;
 }

@@ -74,6 +74,9 @@ describe("the test model server", () => {
     assert.equal(lp.token_logprobs[0], null);
     assert.equal(lp.text_offset[1], 3);
     assert.equal(lp.tokens[0], "Q: ");
+    const odd = await post("/v1/completions", { prompt: "Q: é5+6\n", max_tokens: 0, echo: true, logprobs: 0 });
+    assert.deepEqual(odd.json.choices[0].logprobs.tokens.slice(0, 3), ["Q: ", "<unk>", "5"]);
+    assert.deepEqual(odd.json.choices[0].logprobs.text_offset.slice(0, 3), [0, 3, 4]);
   });
 
   it("returns vLLM-style prompt_logprobs keyed by token id", async () => {
