@@ -13,8 +13,8 @@ test("quotes are placed exactly, then ignoring whitespace; repeats need an occur
   assert.deepEqual(placeQuote(text, "Paris is in Italy.", 2), { start: second, end: second + 18, match: "exact" });
   assert.deepEqual(placeQuote(text, "Paris is in Italy.", 3), { reason: "occurrence out of range", occurrences: 2 });
   const ws = placeQuote(text, "The Eiffel tower is tall");
-  assert.deepEqual(ws, { start: 20, end: 44, match: "whitespace" });
-  assert.equal(text.slice(20, 44), "The Eiffel\ntower is  tall");
+  assert.deepEqual(ws, { start: 20, end: 45, match: "whitespace" });
+  assert.equal(text.slice(20, 45), "The Eiffel\ntower is  tall");
   assert.deepEqual(placeQuote(text, "Berlin"), { reason: "not found" });
   assert.deepEqual(placeQuote(text, "   "), { reason: "not found" });
 });
