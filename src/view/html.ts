@@ -6,7 +6,7 @@ export function pageHtml(o: { title: string; js?: string; css?: string; data?: u
   const data = o.data !== undefined ? `<script type="application/json" id="rewardsmith-data">${safe(JSON.stringify(o.data))}</script>` : "";
   const script = o.js !== undefined ? `<script>${safe(o.js)}</script>` : `<script src="/assets/app.js"></script>`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
 <title>${escapeHtml(o.title)}</title>${style}</head>
 <body><header><a href="#/" class="brand">rewardsmith</a> <span id="where"></span></header><main id="app">Loading…</main>${data}${script}</body></html>`;
 }
