@@ -82,8 +82,17 @@ export class RunQuery {
     this.run = run;
   }
 
+  /** The run page's statistics; computed once (when the run is recorded) and kept in the store. */
   stats(): RunStats {
-    this.stats_ ??= this.computeStats();
+    if (this.stats_) return this.stats_;
+    const db = this.store.db;
+    const kept = db.prepare("SELECT stats FROM runs WHERE id = ?").get(this.run.id) as { stats: string | null } | undefined;
+    if (kept?.stats) this.stats_ = { run: this.run, ...(JSON.parse(kept.stats) as Omit<RunStats, "run">) };
+    else {
+      this.stats_ = this.computeStats();
+      const { run: _run, ...rest } = this.stats_;
+      db.prepare("UPDATE runs SET stats = ? WHERE id = ?").run(JSON.stringify(rest), this.run.id);
+    }
     return this.stats_;
   }
 
@@ -140,10 +149,17 @@ export class RunQuery {
 
   /** One page of records matching the filter, in input order. */
   async records(filter: RecordFilter, page: Page): Promise<RecordPage> {
-    const { where, params } = await this.whereClause(filter);
     const db = this.store.db;
     const limit = Math.min(MAX_LIMIT, Math.max(1, page.limit));
     const offset = Math.max(0, page.offset);
+    const keys = Object.keys(filter).filter((k) => filter[k as keyof RecordFilter] !== undefined);
+    if (keys.length === 1 && keys[0] === "text" && filter.text !== "") {
+      // Text alone: the hits are the answer, in order; only the page's rows come from SQLite.
+      const hits = await this.textSearch(filter.text!);
+      const stmt = db.prepare("SELECT idx, rid, status, reward, grp, clen, advantage FROM records WHERE run_id = ? AND idx = ?");
+      return { total: hits.length, offset, rows: Array.from(hits.subarray(offset, offset + limit), (idx) => toRecordRow(stmt.get(this.run.id, idx))) };
+    }
+    const { where, params } = await this.whereClause(filter);
     const total = (db.prepare(`SELECT count(*) AS n FROM records r WHERE ${where}`).get(...params) as { n: number }).n;
     const rows = db.prepare(`SELECT r.idx, r.rid, r.status, r.reward, r.grp, r.clen, r.advantage FROM records r WHERE ${where} ORDER BY r.idx LIMIT ? OFFSET ?`).all(...params, limit, offset);
     return { total, offset, rows: rows.map(toRecordRow) };
@@ -179,30 +195,16 @@ export class RunQuery {
   async textSearch(text: string): Promise<Uint32Array> {
     const cached = this.textHits.get(text);
     if (cached) return cached;
-    const needle = Buffer.from(lowerAscii(JSON.stringify(text).slice(1, -1)));
+    const needle = Buffer.from(JSON.stringify(text).slice(1, -1), "utf8").toString("latin1").toLowerCase();
     const found = new Set<number>();
-    for (const [path, column] of [[this.run.outputPath, "out_off"], [this.run.inputPath, "in_off"]] as const) {
+    for (const path of [this.run.outputPath, this.run.inputPath]) {
       if (path === null) continue;
-      const starts = this.lineStarts(column);
-      for (const at of await findAll(path, needle)) found.add(lineOf(starts, at));
+      for (const line of await linesContaining(path, needle)) found.add(line);
     }
-    const hits = Uint32Array.from([...found].sort((a, b) => a - b));
+    const hits = Uint32Array.from(found).sort();
     if (this.textHits.size > 16) this.textHits.clear();
     this.textHits.set(text, hits);
     return hits;
-  }
-
-  private starts = new Map<string, Float64Array>();
-  private lineStarts(column: "out_off" | "in_off"): Float64Array {
-    let s = this.starts.get(column);
-    if (!s) {
-      s = new Float64Array(this.run.records);
-      const stmt = this.store.db.prepare(`SELECT idx, ${column} AS off FROM records WHERE run_id = ? ORDER BY idx`);
-      stmt.setReturnArrays(true);
-      for (const row of stmt.iterate(this.run.id) as Iterable<[number, number]>) s[row[0]] = row[1];
-      this.starts.set(column, s);
-    }
-    return s;
   }
 
   /** A record as written: its output line, its input line, the prompt and completion it was scored on. */
@@ -250,49 +252,48 @@ function countByStatus(rows: unknown[]): Record<string, number> {
   return out;
 }
 
-function lowerAscii(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-}
-
-/** Byte offsets of every occurrence of `needle` (lower-case ASCII) in the file, ASCII case-folded. */
-async function findAll(path: string, needle: Buffer): Promise<number[]> {
+/**
+ * Line indexes of the lines holding `needle` (lower-cased) in the file, ASCII case-folded. The
+ * file is read as Latin-1 (one character per byte, so positions are byte offsets) and
+ * lower-cased natively; UTF-8 needles fold the same way, so they still match.
+ */
+async function linesContaining(path: string, needle: string): Promise<number[]> {
   const handle = await open(path, "r");
   const out: number[] = [];
   try {
     const size = 8 << 20;
-    const buf = Buffer.allocUnsafe(size + needle.length);
+    const buf = Buffer.allocUnsafe(size);
+    let carry = ""; // the start of the line cut off by the last read
+    let line = 0;
     let pos = 0;
-    let keep = 0; // bytes carried from the previous read, so a match across reads is found
     for (;;) {
-      const { bytesRead } = await handle.read(buf, keep, size, pos);
+      const { bytesRead } = await handle.read(buf, 0, size, pos);
       if (bytesRead === 0) break;
-      const end = keep + bytesRead;
-      for (let i = keep; i < end; i++) {
-        const b = buf[i];
-        if (b >= 65 && b <= 90) buf[i] = b | 0x20;
-      }
-      const base = pos - keep;
-      for (let at = buf.indexOf(needle, 0); at >= 0 && at + needle.length <= end; at = buf.indexOf(needle, at + 1)) out.push(base + at);
       pos += bytesRead;
-      keep = Math.min(needle.length - 1, end);
-      buf.copy(buf, 0, end - keep, end);
+      const lastNl = buf.lastIndexOf(10, bytesRead - 1);
+      if (lastNl < 0) {
+        carry += buf.toString("latin1", 0, bytesRead);
+        continue;
+      }
+      const text = (carry + buf.toString("latin1", 0, lastNl + 1)).toLowerCase();
+      carry = buf.toString("latin1", lastNl + 1, bytesRead);
+      let from = 0; // where the current line starts in text
+      for (let at = text.indexOf(needle); at >= 0; ) {
+        for (let nl = text.indexOf("\n", from); nl >= 0 && nl < at; nl = text.indexOf("\n", from)) {
+          line++;
+          from = nl + 1;
+        }
+        out.push(line);
+        const end = text.indexOf("\n", at);
+        at = end < 0 ? -1 : text.indexOf(needle, end + 1);
+      }
+      for (let nl = text.indexOf("\n", from); nl >= 0; nl = text.indexOf("\n", nl + 1)) line++;
     }
+    if (carry !== "" && carry.toLowerCase().includes(needle)) out.push(line);
   } finally {
     await handle.close();
   }
   return out;
-}
-
-/** The line holding byte `at`: the last line start at or before it. */
-function lineOf(starts: Float64Array, at: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 async function readSlice(path: string, offset: number, length: number): Promise<string> {

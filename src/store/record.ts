@@ -6,6 +6,7 @@ import type { OutputRecord } from "../core/types.ts";
 import { sampleMapper } from "../pipeline/record.ts";
 import type { Summary } from "../pipeline/stream.ts";
 import { eachLine } from "./lines.ts";
+import { RunQuery } from "./query.ts";
 import type { RunInfo, RunStore } from "./store.ts";
 
 export interface RecordRunOptions {
@@ -85,7 +86,10 @@ export async function recordRun(store: RunStore, o: RecordRunOptions): Promise<R
     }
     db.prepare("UPDATE runs SET output_sha256 = ?, records = ?, components = ? WHERE id = ?").run(out.sha256, out.lines, JSON.stringify([...components].sort()), runId);
     db.exec("COMMIT");
-    return store.run(runId)!;
+    const run = store.run(runId)!;
+    // The run page's statistics take seconds over a million records: paid once, here.
+    new RunQuery(store, run).stats();
+    return run;
   } catch (err) {
     db.exec("ROLLBACK");
     throw err;

@@ -73,7 +73,7 @@ export class RunStore {
         id INTEGER PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL, source TEXT NOT NULL,
         spec_path TEXT, spec_sha256 TEXT, spec_text TEXT, input_path TEXT, input_sha256 TEXT,
         output_path TEXT NOT NULL, output_sha256 TEXT NOT NULL, records INTEGER NOT NULL,
-        summary TEXT, components TEXT NOT NULL, fields TEXT NOT NULL, version TEXT NOT NULL);
+        summary TEXT, components TEXT NOT NULL, fields TEXT NOT NULL, version TEXT NOT NULL, stats TEXT);
       CREATE TABLE IF NOT EXISTS records (
         run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
         out_off INTEGER NOT NULL, out_len INTEGER NOT NULL, in_off INTEGER, in_len INTEGER,
@@ -91,11 +91,11 @@ export class RunStore {
   }
 
   runs(): RunInfo[] {
-    return (this.db.prepare("SELECT * FROM runs ORDER BY id DESC").all() as unknown as RunRow[]).map(toRunInfo);
+    return (this.db.prepare("SELECT id, name, created_at, source, spec_path, spec_sha256, spec_text, input_path, input_sha256, output_path, output_sha256, records, summary, components, fields, version FROM runs ORDER BY id DESC").all() as unknown as RunRow[]).map(toRunInfo);
   }
 
   run(id: number): RunInfo | undefined {
-    const row = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as unknown as RunRow | undefined;
+    const row = this.db.prepare("SELECT id, name, created_at, source, spec_path, spec_sha256, spec_text, input_path, input_sha256, output_path, output_sha256, records, summary, components, fields, version FROM runs WHERE id = ?").get(id) as unknown as RunRow | undefined;
     return row ? toRunInfo(row) : undefined;
   }
 

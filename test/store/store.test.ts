@@ -90,7 +90,7 @@ test("two runs compare by record id: changed rewards and statuses, paired statis
   // The new run lacks r39 and has r99, and lists records in another order.
   changed.pop();
   changed.reverse();
-  changed.push({ input: {}, output: { ...rows[1].output, id: "r99" } });
+  changed.push({ input: rows[1].input, output: { ...rows[1].output, id: "r99" } });
   const b = await recordRun(store, { outputPath: files(dir, "b", changed).output });
   const c = compareRuns(store, a.id, b.id);
   assert.equal(c.paired, 39);

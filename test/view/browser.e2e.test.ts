@@ -54,13 +54,13 @@ test("dashboard: runs, histogram, filtered table, a record's segments, a compari
   await page.selectOption("#filter select[name=component]", "answer");
   await page.fill("#filter input[name=max]", "0");
   await page.click("#filter button[type=submit]");
-  await page.waitForFunction(() => document.querySelector("#record-count")?.getAttribute("data-total") === "12");
+  await page.waitForFunction(`document.querySelector("#record-count")?.getAttribute("data-total") === "12"`);
   // Text search over the records (the completion says "wrong" on every third record).
   await page.selectOption("#filter select[name=component]", "");
   await page.fill("#filter input[name=max]", "");
   await page.fill("#filter input[name=q]", "WRONG");
   await page.click("#filter button[type=submit]");
-  await page.waitForFunction(() => document.querySelector("#record-count")?.getAttribute("data-total") === "20");
+  await page.waitForFunction(`document.querySelector("#record-count")?.getAttribute("data-total") === "20"`);
 
   // A record with error spans: highlighted in the completion, the overlap darker.
   await page.click("#records tbody tr:first-child a");
@@ -86,7 +86,7 @@ test("dashboard: runs, histogram, filtered table, a record's segments, a compari
   assert.equal(await page.textContent("#changed-count"), String(expected));
   await page.waitForSelector("#compare-records tbody tr");
   await page.check("#different-only");
-  await page.waitForFunction((n) => document.querySelector("#compare-records")?.closest(".card")?.querySelector("p.muted")?.getAttribute("data-total") === String(n), expected);
+  await page.waitForFunction(`document.querySelector("#compare-records")?.closest(".card")?.querySelector("p.muted")?.getAttribute("data-total") === "${expected}"`);
   assert.ok(await page.$("#paired-stats"));
   await page.screenshot({ path: join(SHOTS, "compare.png"), fullPage: true });
 
