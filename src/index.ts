@@ -78,3 +78,11 @@ export { tokenize13a, tokenizeRouge } from "./rewards/similarity/tokenize.ts";
 // --- code execution reward (issue #4): `type: code`, sandboxed with bubblewrap ---
 export { codeReward } from "./rewards/code/index.ts";
 export { extractCode, type ExtractMode } from "./rewards/code/extract.ts";
+
+// See your rewards: run store, dashboard, static reports, span-level judging (docs/view.md).
+export { compareRuns, comparedRecords, DEFAULT_STORE_DIR, pairedStats, recordRun, RunQuery, RunStore, signTestP, storeDir } from "./store/index.ts";
+export type { CompareRow, CompareSummary, GroupRow, Histogram, Page, PairedStats, RecordFilter, RecordPage, RecordRow, RecordRunOptions, RunInfo, RunStats, ShownRecord } from "./store/index.ts";
+export { buildViewApp, type ViewOptions } from "./view/app.ts";
+export { buildReport, type ReportOptions } from "./view/report.ts";
+export { placeQuote, sentences, type QuoteMiss, type QuotePlacement } from "./rewards/judge/span-match.ts";
+export { parseSpans, SpanJudge, spansJudgeOptions, type SpansJudgeOptions } from "./rewards/judge/spans.ts";

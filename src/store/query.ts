@@ -11,7 +11,7 @@ export interface RecordFilter {
   max?: number;
   /** Filter on this component: `status`, `min` and `max` then apply to it. */
   component?: string;
-  /** Case-insensitive text in the input or output line (prompt, completion, id, reasons ...). */
+  /** Text in the input or output line (prompt, completion, id, reasons ...): as typed, lower case, UPPER CASE or Capitalized. */
   text?: string;
   group?: string;
 }
@@ -191,15 +191,15 @@ export class RunQuery {
     return { where: parts.join(" AND "), params };
   }
 
-  /** Line indexes whose input or output line contains the text (ASCII case-insensitive, as JSON writes it). */
+  /** Line indexes whose input or output line contains the text in one of its `searchForms`. */
   async textSearch(text: string): Promise<Uint32Array> {
     const cached = this.textHits.get(text);
     if (cached) return cached;
-    const needle = Buffer.from(JSON.stringify(text).slice(1, -1), "utf8").toString("latin1").toLowerCase();
+    const forms = searchForms(text);
     const found = new Set<number>();
     for (const path of [this.run.outputPath, this.run.inputPath]) {
       if (path === null) continue;
-      for (const line of await linesContaining(path, needle)) found.add(line);
+      for (const line of await linesContaining(path, forms)) found.add(line);
     }
     const hits = Uint32Array.from(found).sort();
     if (this.textHits.size > 16) this.textHits.clear();
@@ -252,44 +252,58 @@ function countByStatus(rows: unknown[]): Record<string, number> {
   return out;
 }
 
+/** The forms of a search text that match: as typed, lower case, UPPER CASE, Capitalized (as JSON writes them). */
+export function searchForms(text: string): Buffer[] {
+  const json = (t: string) => JSON.stringify(t).slice(1, -1);
+  const forms = new Set([text, text.toLowerCase(), text.toUpperCase(), text.charAt(0).toUpperCase() + text.slice(1).toLowerCase()]);
+  return [...forms].map((t) => Buffer.from(json(t), "utf8"));
+}
+
 /**
- * Line indexes of the lines holding `needle` (lower-cased) in the file, ASCII case-folded. The
- * file is read as Latin-1 (one character per byte, so positions are byte offsets) and
- * lower-cased natively; UTF-8 needles fold the same way, so they still match.
+ * Line indexes of the lines holding any of `needles`. The bytes are searched as they are (no
+ * decoding: a few hundred MB take well under a second) in reads that end at a line break, and
+ * lines are counted by their newlines on the way.
  */
-async function linesContaining(path: string, needle: string): Promise<number[]> {
+async function linesContaining(path: string, needles: Buffer[]): Promise<number[]> {
   const handle = await open(path, "r");
   const out: number[] = [];
   try {
-    const size = 8 << 20;
-    const buf = Buffer.allocUnsafe(size);
-    let carry = ""; // the start of the line cut off by the last read
+    let buf = Buffer.allocUnsafe(8 << 20);
+    let kept = 0; // bytes of an unfinished line carried to the start of buf
     let line = 0;
     let pos = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, size, pos);
-      if (bytesRead === 0) break;
+      if (kept === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2); // one line longer than the buffer
+        buf.copy(bigger, 0, 0, kept);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, kept, buf.length - kept, pos);
       pos += bytesRead;
-      const lastNl = buf.lastIndexOf(10, bytesRead - 1);
-      if (lastNl < 0) {
-        carry += buf.toString("latin1", 0, bytesRead);
+      const filled = kept + bytesRead;
+      const end = bytesRead === 0 ? filled : buf.lastIndexOf(10, filled - 1) + 1; // the chunk: whole lines
+      if (end === 0 && bytesRead > 0) {
+        kept = filled;
         continue;
       }
-      const text = (carry + buf.toString("latin1", 0, lastNl + 1)).toLowerCase();
-      carry = buf.toString("latin1", lastNl + 1, bytesRead);
-      let from = 0; // where the current line starts in text
-      for (let at = text.indexOf(needle); at >= 0; ) {
-        for (let nl = text.indexOf("\n", from); nl >= 0 && nl < at; nl = text.indexOf("\n", from)) {
+      const chunk = buf.subarray(0, end);
+      const hits: number[] = [];
+      for (const n of needles) for (let at = chunk.indexOf(n); at >= 0; at = chunk.indexOf(n, at + 1)) hits.push(at);
+      hits.sort((x, y) => x - y);
+      let from = 0;
+      let last = -1;
+      for (const at of hits) {
+        for (let nl = chunk.indexOf(10, from); nl >= 0 && nl < at; nl = chunk.indexOf(10, from)) {
           line++;
           from = nl + 1;
         }
-        out.push(line);
-        const end = text.indexOf("\n", at);
-        at = end < 0 ? -1 : text.indexOf(needle, end + 1);
+        if (line !== last) out.push((last = line));
       }
-      for (let nl = text.indexOf("\n", from); nl >= 0; nl = text.indexOf("\n", nl + 1)) line++;
+      for (let nl = chunk.indexOf(10, from); nl >= 0; nl = chunk.indexOf(10, nl + 1)) line++;
+      if (bytesRead === 0) break;
+      kept = filled - end;
+      buf.copy(buf, 0, end, filled);
     }
-    if (carry !== "" && carry.toLowerCase().includes(needle)) out.push(line);
   } finally {
     await handle.close();
   }

@@ -123,3 +123,20 @@ test("paired statistics: bootstrap interval holds the mean difference; sign test
   assert.equal(signTestP(5, 5), 1);
   assert.equal(pairedStats([], []).meanDiff, null);
 });
+
+test("text search: a line longer than one read, matches after it, the typed / lower / UPPER / Capitalized forms", async () => {
+  const dir = tempDir();
+  const big = "x".repeat(9 << 20) + " Needle";
+  const f = files(dir, "big", [
+    { input: { id: "a", completion: "nothing here" }, output: { id: "a", reward: 1, status: "ok" } },
+    { input: { id: "b", completion: big }, output: { id: "b", reward: 1, status: "ok" } },
+    { input: { id: "c", completion: "NEEDLE at the end" }, output: { id: "c", reward: 1, status: "ok" } },
+    { input: { id: "d", completion: "neeDLE" }, output: { id: "d", reward: 1, status: "ok" } },
+  ]);
+  const store = new RunStore(":memory:");
+  const q = new RunQuery(store, await recordRun(store, { outputPath: f.output, inputPath: f.input }));
+  assert.deepEqual(Array.from(await q.textSearch("needle")), [1, 2]);
+  assert.deepEqual(Array.from(await q.textSearch("neeDLE")), [1, 2, 3]);
+  assert.deepEqual((await q.records({ text: "NEEDLE" }, { offset: 1, limit: 5 })).rows.map((r) => r.id), ["c"]);
+  store.close();
+});

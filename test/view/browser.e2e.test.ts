@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { after, before, test } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { buildReport } from "../../src/index.ts";
 import { ROOT } from "../helpers.ts";
 import { type Fixture, recordedRuns, startView } from "./fixture.ts";
 
@@ -91,4 +93,29 @@ test("dashboard: runs, histogram, filtered table, a record's segments, a compari
   await page.screenshot({ path: join(SHOTS, "compare.png"), fullPage: true });
 
   assert.deepEqual(consoleErrors, []);
+});
+
+test("a static report opens from disk with no network: histogram, records, comparison", { skip }, async () => {
+  const html = await buildReport({ results: join(fx.dir, "a.out.jsonl"), input: join(fx.dir, "in.jsonl"), compare: join(fx.dir, "b.out.jsonl"), compareInput: join(fx.dir, "in.jsonl"), sample: 20 });
+  const file = join(fx.dir, "lib-report.html");
+  writeFileSync(file, html);
+  const offline = await browser.newPage();
+  const requests: string[] = [];
+  offline.on("request", (r) => requests.push(r.url()));
+  const errors: string[] = [];
+  offline.on("pageerror", (e) => errors.push(e.message));
+  await offline.route((url) => url.protocol !== "file:" && url.protocol !== "data:", (route) => route.abort());
+  await offline.goto(pathToFileURL(file).href);
+  await offline.waitForSelector("#changed-count");
+  const changed = await offline.textContent("#changed-count");
+  await offline.goto(`${pathToFileURL(file).href}#/run/1`);
+  await offline.waitForSelector("#histogram svg rect");
+  await offline.waitForSelector("#records tbody tr");
+  assert.match((await offline.textContent("#record-count"))!, /20 matching records \(among the 20 sampled/);
+  await offline.click("#records tbody tr:first-child a");
+  await offline.waitForSelector("mark.seg");
+  assert.ok(Number(changed) > 0);
+  assert.deepEqual(requests.filter((u) => !u.startsWith("file:") && !u.startsWith("data:")), []);
+  assert.deepEqual(errors, []);
+  await offline.close();
 });
