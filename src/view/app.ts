@@ -54,7 +54,6 @@ export function buildViewApp(store: RunStore, options: ViewOptions = {}): Fastif
     return handler(q, req, reply);
   };
   app.get("/api/runs/:id", withRun((q) => q.stats()));
-  app.get("/api/runs/:id/spec", withRun((q) => ({ path: q.run.specPath, text: q.run.specText })));
   app.get(
     "/api/runs/:id/records",
     withRun(async (q, req, reply) => {

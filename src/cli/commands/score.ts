@@ -114,19 +114,23 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     if (output !== process.stdout) await new Promise<void>((resolve, reject) => output.end((err?: Error | null) => (err ? reject(new StreamIoError(`cannot write the output: ${err.message}`)) : resolve())));
     if (!values.quiet) process.stderr.write(formatSummary(summary));
     if (record) {
-      const store = new RunStore(storeDir(values.store));
+      let store: RunStore | undefined;
       try {
+        store = new RunStore(storeDir(values.store));
         const run = await recordRun(store, {
           outputPath: values.out!,
-          inputPath: inputPath === "-" ? undefined : inputPath,
+          // A pipe or device cannot be read a second time for the index: the run is kept without its input.
+          inputPath: inputPath !== "-" && statSync(inputPath).isFile() ? inputPath : undefined,
           specPath: values.spec,
           fields: spec.fields as Record<string, string>,
           summary,
           name: values.name,
         });
         if (!values.quiet) process.stderr.write(`  recorded as run ${run.id} in ${store.path} (rewardsmith view)\n`);
+      } catch (err) {
+        throw new StreamIoError(`the results are written, but the run could not be recorded: ${(err as Error).message}`);
       } finally {
-        store.close();
+        store?.close();
       }
     }
     return 0;

@@ -45,7 +45,8 @@ async function runsPage(): Promise<HTMLElement> {
   const pick = (name: string) => h("select", { name }, ...runs.map((r) => h("option", { value: r.id }, `${r.id} · ${r.name}`)));
   const a = pick("a");
   const b = pick("b");
-  if (runs.length > 1) (b as HTMLSelectElement).selectedIndex = 0, ((a as HTMLSelectElement).selectedIndex = 1);
+  // Newest first: by default compare the previous run (old) with the latest (new).
+  if (runs.length > 1) (a as HTMLSelectElement).selectedIndex = 1;
   return h(
     "div",
     {},
