@@ -24,7 +24,7 @@ function fromEmbedded(d: StaticData, path: string): unknown {
     const rows = set.rows.filter((r) => matches(r, q));
     const offset = Number(q.get("offset") ?? 0);
     const limit = Number(q.get("limit") ?? 50);
-    return { total: rows.length, offset, rows: rows.slice(offset, offset + limit), sampled: set.total };
+    return { total: rows.length, offset, rows: rows.slice(offset, offset + limit), sampled: set.rows.length, of: set.total };
   }
   if (parts[1] === "runs" && parts[3] === "records") return need(d.records[parts[2]]?.full[parts[4]], "this record is not in the report's sample");
   if (parts[1] === "compare" && d.compare) {

@@ -159,8 +159,8 @@ function recordTable(runId: string, components: string[], params: URLSearchParam
     q.set("limit", String(limit));
     info.textContent = "loading…";
     try {
-      const page = await get<{ total: number; rows: Array<{ idx: number; id: string | null; status: string; reward: number | null; group: string | null; completionLength: number | null; advantage: number | null }>; sampled?: number }>(`/api/runs/${runId}/records?${q}`);
-      info.textContent = `${fmt(page.total)} matching records${page.sampled !== undefined ? ` (among the ${fmt(page.sampled)} sampled in this report)` : ""}`;
+      const page = await get<{ total: number; rows: Array<{ idx: number; id: string | null; status: string; reward: number | null; group: string | null; completionLength: number | null; advantage: number | null }>; sampled?: number; of?: number }>(`/api/runs/${runId}/records?${q}`);
+      info.textContent = `${fmt(page.total)} matching records${page.sampled !== undefined ? ` (in this report's sample of ${fmt(page.sampled)} of ${fmt(page.of)} records)` : ""}`;
       info.setAttribute("data-total", String(page.total));
       body.replaceChildren(
         table(
