@@ -98,3 +98,11 @@ export { JudgeCache } from "./rewards/shared/http/cache.ts";
 
 // Math verifier: rounding policy (issue 19)
 export type { CompareOptions as MathCompareOptions, Rounding as MathRounding } from "./rewards/math/compare.ts";
+
+// See your rewards: run store, dashboard, static reports, span-level judging (docs/view.md).
+export { compareRuns, comparedRecords, DEFAULT_STORE_DIR, pairedStats, recordRun, RunQuery, RunStore, signTestP, storeDir } from "./store/index.ts";
+export type { CompareRow, CompareSummary, GroupRow, Histogram, Page, PairedStats, RecordFilter, RecordPage, RecordRow, RecordRunOptions, RunInfo, RunStats, ShownRecord } from "./store/index.ts";
+export { buildViewApp, type ViewOptions } from "./view/app.ts";
+export { buildReport, type ReportOptions } from "./view/report.ts";
+export { placeQuote, sentences, type QuoteMiss, type QuotePlacement } from "./rewards/judge/span-match.ts";
+export { parseSpans, SpanJudge, spansJudgeOptions, type SpansJudgeOptions } from "./rewards/judge/spans.ts";

@@ -6,6 +6,9 @@ import { scoreCommand, scoreHelp } from "./commands/score.ts";
 import { serveCommand, serveHelp } from "./commands/serve.ts";
 import { typesCommand, typesHelp } from "./commands/types.ts";
 import { validateCommand, validateHelp } from "./commands/validate.ts";
+import { reportCommand, reportHelp } from "./commands/report.ts";
+import { runsCommand, runsHelp } from "./commands/runs.ts";
+import { viewCommand, viewHelp } from "./commands/view.ts";
 
 interface Command {
   summary: string;
@@ -19,6 +22,9 @@ const COMMANDS: Record<string, Command> = {
   types: { summary: "list the reward types", help: typesHelp, run: typesCommand },
   "audit-judge": { summary: "measure a judge's false positives on master-key probes", help: auditJudgeHelp, run: auditJudgeCommand },
   serve: { summary: "serve a spec over HTTP for RL trainers (verl, OpenRLHF, TRL)", help: serveHelp, run: serveCommand },
+  runs: { summary: "list the recorded runs", help: runsHelp, run: runsCommand },
+  view: { summary: "open the dashboard over recorded runs or results files", help: viewHelp, run: viewCommand },
+  report: { summary: "write a self-contained HTML report of a results file", help: reportHelp, run: reportCommand },
 };
 
 function usage(): string {

@@ -6,6 +6,7 @@ import { Scorer } from "../../pipeline/scorer.ts";
 import { loadSpec } from "../../spec/parse.ts";
 import { scoreStreamNormalized } from "../../pipeline/normalized.ts";
 import { scoreStream, StreamIoError } from "../../pipeline/stream.ts";
+import { DEFAULT_STORE_DIR, recordRun, RunStore, storeDir } from "../../store/index.ts";
 import { parseCommandArgs, positiveInt } from "../args.ts";
 import { formatSummary, ProgressLine } from "../progress.ts";
 
@@ -23,8 +24,15 @@ Options:
   --batch-size <n>     records per batch                               (default 512)
   --no-cache           judges neither read nor write their reply cache
   --quiet              no progress and no summary on stderr
+  --record             record the run in the run store (the default when --out is a file)
+  --no-record          do not record the run
+  --store <dir>        the run store's folder                          (default $REWARDSMITH_STORE or ${DEFAULT_STORE_DIR})
+  --name <text>        the run's name in the store                     (default: the --out file name)
   --unsafe-no-sandbox  run programs of \`code\` rewards on this machine WITHOUT the bubblewrap
                        sandbox (rlimits only); only for trusted code where bwrap cannot run
+
+Recorded runs are listed by 'rewardsmith runs' and shown by 'rewardsmith view'; the store keeps
+the spec, file paths and hashes, the summary and each record's offsets (records stay in --out).
 
 Exit status: 0 the input was processed; 2 usage or spec error (nothing processed); 1 I/O failure.`;
 
@@ -37,6 +45,10 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     "no-cache": { type: "boolean" },
     quiet: { type: "boolean", short: "q" },
     "unsafe-no-sandbox": { type: "boolean" },
+    record: { type: "boolean" },
+    "no-record": { type: "boolean" },
+    store: { type: "string" },
+    name: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -47,6 +59,10 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`expected one input file, found ${positionals.length}: ${positionals.join(" ")}`);
   const inputPath = positionals[0] ?? (process.stdin.isTTY ? undefined : "-");
   if (inputPath === undefined) throw new UsageError("missing the input file (a path, or - for standard input)");
+  const toFile = values.out !== undefined && values.out !== "-";
+  if (values.record && values["no-record"]) throw new UsageError("--record and --no-record contradict each other");
+  if (values.record && !toFile) throw new UsageError("--record needs --out <file>: the store indexes records by their offset in the results file");
+  const record = toFile && !values["no-record"];
   const concurrency = positiveInt(values.concurrency, "--concurrency");
   const batchSize = positiveInt(values["batch-size"], "--batch-size");
 
@@ -93,6 +109,26 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     progress?.clear();
     if (output !== process.stdout) await new Promise<void>((resolve, reject) => output.end((err?: Error | null) => (err ? reject(new StreamIoError(`cannot write the output: ${err.message}`)) : resolve())));
     if (!values.quiet) process.stderr.write(formatSummary(summary));
+    if (record) {
+      let store: RunStore | undefined;
+      try {
+        store = new RunStore(storeDir(values.store));
+        const run = await recordRun(store, {
+          outputPath: values.out!,
+          // A pipe or device cannot be read a second time for the index: the run is kept without its input.
+          inputPath: inputPath !== "-" && statSync(inputPath).isFile() ? inputPath : undefined,
+          specPath: values.spec,
+          fields: spec.fields as Record<string, string>,
+          summary,
+          name: values.name,
+        });
+        if (!values.quiet) process.stderr.write(`  recorded as run ${run.id} in ${store.path} (rewardsmith view)\n`);
+      } catch (err) {
+        throw new StreamIoError(`the results are written, but the run could not be recorded: ${(err as Error).message}`);
+      } finally {
+        store?.close();
+      }
+    }
     return 0;
   } finally {
     progress?.clear();

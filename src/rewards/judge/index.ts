@@ -1,12 +1,17 @@
+import { z } from "zod";
 import { defineRewardType } from "../../core/reward.ts";
 import { Judge } from "./judge.ts";
 import { judgeOptions } from "./options.ts";
+import { SpanJudge, spansJudgeOptions } from "./spans.ts";
+
+/** Every judge mode's options; `mode: spans` has its own (span-level judging, spans.ts). */
+const judgeTypeOptions = z.discriminatedUnion("mode", [judgeOptions, spansJudgeOptions]);
 
 /** The `judge` reward type: LLM-as-a-judge through any OpenAI-compatible chat-completions endpoint. */
 export const judgeRewardType = defineRewardType({
   type: "judge",
-  description: "LLM judge over an OpenAI-compatible endpoint: pointwise, reference, pairwise, rubric or principle",
-  options: judgeOptions,
+  description: "LLM judge over an OpenAI-compatible endpoint: pointwise, reference, pairwise, rubric, principle or spans",
+  options: judgeTypeOptions,
   create(options, context) {
     let apiKey: string | undefined;
     if (options.api_key_env !== undefined) {
@@ -15,6 +20,6 @@ export const judgeRewardType = defineRewardType({
     }
     // --no-cache reaches the judge through the run flags, not by rewriting the spec.
     const own = context.flags?.noCache && options.cache !== false ? { ...options, cache: false } : options;
-    return new Judge(context.name, own, context.specDir, apiKey);
+    return own.mode === "spans" ? new SpanJudge(context.name, own, context.specDir, apiKey) : new Judge(context.name, own, context.specDir, apiKey);
   },
 });

@@ -1,0 +1,60 @@
+/** Where the UI gets its data: the view server's JSON API, or (static reports) the data inlined in the page. */
+
+import type { StaticData, StaticRow } from "../static-data.ts";
+
+const node = document.getElementById("rewardsmith-data");
+export const embedded: StaticData | undefined = node ? (JSON.parse(node.textContent ?? "null") as StaticData) : undefined;
+
+export async function get<T = any>(path: string): Promise<T> {
+  if (embedded) return fromEmbedded(embedded, path) as T;
+  const res = await fetch(path, { credentials: "same-origin" });
+  const body = (await res.json()) as { error?: string };
+  if (!res.ok) throw new Error(body?.error ?? `${res.status} ${res.statusText}`);
+  return body as T;
+}
+
+function fromEmbedded(d: StaticData, path: string): unknown {
+  const [route, qs] = path.split("?");
+  const q = new URLSearchParams(qs ?? "");
+  const parts = route.split("/").filter(Boolean); // api, runs, id, ...
+  if (parts[1] === "runs" && parts.length === 2) return { runs: d.runs };
+  if (parts[1] === "runs" && parts.length === 3) return need(d.stats[parts[2]], "this report has no such run");
+  if (parts[1] === "runs" && parts[3] === "records" && parts.length === 4) {
+    const set = need(d.records[parts[2]], "this report has no such run");
+    const rows = set.rows.filter((r) => matches(r, q));
+    const offset = Number(q.get("offset") ?? 0);
+    const limit = Number(q.get("limit") ?? 50);
+    return { total: rows.length, offset, rows: rows.slice(offset, offset + limit), sampled: set.rows.length, of: set.total };
+  }
+  if (parts[1] === "runs" && parts[3] === "records") return need(d.records[parts[2]]?.full[parts[4]], "this record is not in the report's sample");
+  if (parts[1] === "compare" && d.compare) {
+    if (parts.length === 4) return d.compare.summary;
+    const rows = q.get("different") === "1" ? d.compare.different : d.compare.rows;
+    const offset = Number(q.get("offset") ?? 0);
+    const limit = Number(q.get("limit") ?? 50);
+    return { total: rows.length, rows: rows.slice(offset, offset + limit) };
+  }
+  throw new Error(`not in this report: ${path}`);
+}
+
+function need<T>(v: T | undefined, message: string): T {
+  if (v === undefined) throw new Error(message);
+  return v;
+}
+
+function matches(r: StaticRow, q: URLSearchParams): boolean {
+  const status = q.get("status") || undefined;
+  const min = q.get("min") ? Number(q.get("min")) : undefined;
+  const max = q.get("max") ? Number(q.get("max")) : undefined;
+  const component = q.get("component") || undefined;
+  const text = (q.get("q") || "").toLowerCase();
+  const group = q.get("group") || undefined;
+  const target = component ? r.components[component] : r;
+  if (!target) return false;
+  if (status && target.status !== status) return false;
+  if (min !== undefined && !(target.reward !== null && target.reward >= min)) return false;
+  if (max !== undefined && !(target.reward !== null && target.reward <= max)) return false;
+  if (group !== undefined && r.group !== group) return false;
+  if (text && !r.search.includes(text)) return false;
+  return true;
+}
