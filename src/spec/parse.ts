@@ -36,7 +36,12 @@ export function parseSpecText(text: string, file?: string): unknown {
   if (doc.errors.length > 0) {
     throw new SpecError(file, doc.errors.map((e) => ({ path: "", message: `not valid YAML/JSON: ${e.message.split("\n")[0]}` })));
   }
-  return doc.toJS({ maxAliasCount: 100 });
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // The YAML library refuses alias bombs (and other resource-exhaustion shapes) while building the value.
+    throw new SpecError(file, [{ path: "", message: `not a usable YAML/JSON document: ${errorMessage(err)}` }]);
+  }
 }
 
 /** Validate a spec document (already parsed from YAML/JSON) against the schema and the reward types. */
