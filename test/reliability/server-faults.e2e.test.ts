@@ -123,7 +123,7 @@ test("slowloris: 60 half-open connections trickling headers do not starve normal
       for (let i = 0; i < 20; i++) {
         const res = await fetch(`${serve.url}/v1/score`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ records: exactRecords(2) }), signal: AbortSignal.timeout(5000) });
         assert.equal(res.status, 200);
-        assert.equal((await res.json()).results.length, 2);
+        assert.equal(((await res.json()) as { results: unknown[] }).results.length, 2);
       }
     } finally {
       clearInterval(trickle);
