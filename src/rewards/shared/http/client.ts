@@ -112,6 +112,11 @@ export class ChatClient {
         continue;
       }
       if (!result.retryable || attempt >= this.config.retries) break;
+      // A server that asks for a longer pause than we ever wait will not answer a retry either: fail now.
+      if (result.retryAfterMs !== undefined && result.retryAfterMs > MAX_RETRY_AFTER_MS) {
+        last += ` (the endpoint asked to retry after ${Math.round(result.retryAfterMs / 1000)} s, longer than the ${MAX_RETRY_AFTER_MS / 1000} s a retry waits)`;
+        break;
+      }
       if (trial || this.breaker.isOpen()) break;
       this.stats.retries++;
       retried++;
@@ -195,11 +200,11 @@ function serverMessage(raw: string): string {
   return raw || "(empty body)";
 }
 
-/** Retry-After as seconds or an HTTP date, capped. */
+/** Retry-After as seconds or an HTTP date. */
 function retryAfter(header: string | null): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
   if (!Number.isFinite(ms) || ms < 0) return undefined;
-  return Math.min(ms, MAX_RETRY_AFTER_MS);
+  return ms;
 }
