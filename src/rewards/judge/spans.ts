@@ -7,6 +7,7 @@ import { failed, ok } from "../../core/types.ts";
 import { cacheKey, DEFAULT_CACHE_FILE, JudgeCache } from "../shared/http/cache.ts";
 import { ChatClient, JudgeRequestError } from "../shared/http/client.ts";
 import { degenerateReason } from "./guards.ts";
+import { judgeOptions } from "./options.ts";
 import { placeholdersOf, render } from "./prompts.ts";
 import { excerpt, findJsonObject } from "./verdict.ts";
 import { placeQuote, sentences } from "./span-match.ts";
@@ -15,31 +16,38 @@ const positive = z.number().finite().positive();
 const count = (min: number) => z.number().int().min(min);
 const SPAN_VARIABLES = ["prompt", "completion", "reference", "criteria", "severities"];
 
+const shared = judgeOptions.shape;
+
 /** Options of `type: judge, mode: spans` (fine-grained, span-level judging). */
 export const spansJudgeOptions = z
   .strictObject({
-    mode: z.literal("spans"),
-    base_url: z.string().regex(/^https?:\/\/\S+$/, "an http(s) URL like http://127.0.0.1:8000/v1"),
-    model: z.string().min(1),
-    api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name").optional(),
-    temperature: z.number().finite().min(0).default(0),
-    max_tokens: count(1).default(1024),
-    seed: z.number().int().optional(),
-    extra_body: z.record(z.string(), z.unknown()).optional(),
-    max_concurrency: count(1).default(8),
-    timeout_s: positive.default(60),
-    retries: count(0).default(3),
-    backoff_s: positive.default(0.5),
-    breaker: z.strictObject({ failures: count(1).default(5), cooldown_s: positive.default(30) }).default({ failures: 5, cooldown_s: 30 }),
-    structured: z.enum(["json_schema", "none"]).default("json_schema"),
-    system: z.string().min(1).optional(),
-    prompt: z.string().min(1).optional(),
-    /** What counts as an error span (default: factual errors, unsupported claims, irrelevant or incoherent text). */
-    criteria: z.string().min(1).optional(),
-    /** Penalty weight per character of each severity; the reward is 1 − the weighted error density. */
-    severities: z.record(z.string().min(1), z.number().finite().min(0).max(1)).default({ minor: 0.25, major: 0.5, critical: 1 }),
-    guards: z.strictObject({ degenerate: z.boolean().default(true) }).default({ degenerate: true }),
-    cache: z.union([z.boolean(), z.string().min(1)]).default(true),
+    mode: z.literal("spans").describe("spans: the judge quotes the erroneous or unsupported spans of the completion; they become segments."),
+    // The connection and sampling fields mean what they mean in every other mode: described once, in options.ts.
+    base_url: shared.base_url,
+    model: shared.model,
+    api_key_env: shared.api_key_env,
+    temperature: shared.temperature,
+    max_tokens: count(1).default(1024).describe("Most tokens the judge may write per reply (its list of quoted spans)."),
+    seed: shared.seed,
+    extra_body: shared.extra_body,
+    max_concurrency: shared.max_concurrency,
+    timeout_s: shared.timeout_s,
+    retries: shared.retries,
+    backoff_s: shared.backoff_s,
+    breaker: shared.breaker,
+    structured: shared.structured,
+    system: shared.system,
+    prompt: z.string().min(1).optional().describe("The user message template; placeholders {{prompt}}, {{completion}} (required), {{reference}}, {{criteria}}, {{severities}}."),
+    criteria: z.string().min(1).optional().describe("What counts as an error span (default: factual errors, unsupported claims, irrelevant or incoherent text)."),
+    severities: z
+      .record(z.string().min(1), z.number().finite().min(0).max(1))
+      .default({ minor: 0.25, major: 0.5, critical: 1 })
+      .describe("Penalty weight per character of each severity; the reward is 1 \u2212 the weighted error density."),
+    guards: z
+      .strictObject({ degenerate: z.boolean().default(true).describe("Give 0 without asking to completions with no content.") })
+      .default({ degenerate: true })
+      .describe("Protections against judge exploits."),
+    cache: shared.cache,
   })
   .superRefine((o, ctx) => {
     if (Object.keys(o.severities).length === 0) ctx.addIssue({ code: "custom", path: ["severities"], message: "at least one severity" });
