@@ -1,10 +1,10 @@
-import { isAbsolute, resolve } from "node:path";
 import type { Reward } from "../../core/reward.ts";
 import { completionText, promptText, referenceText } from "../../core/text.ts";
 import type { ComponentResult, RewardResult, Sample } from "../../core/types.ts";
 import { failed, ok, unscorable } from "../../core/types.ts";
-import { cacheKey, DEFAULT_CACHE_FILE, JudgeCache } from "../shared/http/cache.ts";
-import { ChatClient, type ChatResponse } from "../shared/http/client.ts";
+import { cacheKey, JudgeCache } from "../shared/http/cache.ts";
+import type { ChatClient, ChatResponse } from "../shared/http/client.ts";
+import { judgeCachePath, judgeClient } from "./connection.ts";
 import { type Criterion, listCriteria, recordCriteria } from "./criteria.ts";
 import { degenerateReason, LengthBias } from "./guards.ts";
 import { weightedScore } from "./logprobs.ts";
@@ -48,18 +48,8 @@ export class Judge implements Reward {
     this.kind = VERDICT_KIND[options.mode];
     this.groupwise = options.mode === "pairwise";
     this.format = options.structured === "json_schema" ? responseFormat(this.kind, options.scale) : undefined;
-    this.client = new ChatClient({
-      baseUrl: options.base_url,
-      apiKey,
-      timeoutMs: options.timeout_s * 1000,
-      retries: options.retries,
-      backoffMs: options.backoff_s * 1000,
-      maxConcurrency: options.max_concurrency,
-      breakerFailures: options.breaker.failures,
-      breakerCooldownMs: options.breaker.cooldown_s * 1000,
-    });
-    const c = options.cache;
-    this.cachePath = c === false ? undefined : c === true ? resolve(DEFAULT_CACHE_FILE) : isAbsolute(c) ? c : resolve(specDir, c);
+    this.client = judgeClient(options, apiKey);
+    this.cachePath = judgeCachePath(options.cache, specDir);
   }
 
   async score(samples: readonly Sample[]): Promise<RewardResult[]> {

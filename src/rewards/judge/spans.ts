@@ -1,13 +1,13 @@
-import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import type { Reward } from "../../core/reward.ts";
 import { completionText, promptText, referenceText } from "../../core/text.ts";
 import type { RewardResult, Sample, Segment, Step } from "../../core/types.ts";
 import { failed, ok } from "../../core/types.ts";
-import { cacheKey, DEFAULT_CACHE_FILE, JudgeCache } from "../shared/http/cache.ts";
+import { cacheKey, JudgeCache } from "../shared/http/cache.ts";
 import { ChatClient, JudgeRequestError } from "../shared/http/client.ts";
 import { degenerateReason } from "./guards.ts";
 import { judgeOptions } from "./options.ts";
+import { judgeCachePath, judgeClient } from "./connection.ts";
 import { placeholdersOf, render } from "./prompts.ts";
 import { excerpt, findJsonObject } from "./verdict.ts";
 import { placeQuote, sentences } from "./span-match.ts";
@@ -104,18 +104,8 @@ export class SpanJudge implements Reward {
   constructor(name: string, options: SpansJudgeOptions, specDir: string, apiKey: string | undefined) {
     this.name = name;
     this.o = options;
-    this.client = new ChatClient({
-      baseUrl: options.base_url,
-      apiKey,
-      timeoutMs: options.timeout_s * 1000,
-      retries: options.retries,
-      backoffMs: options.backoff_s * 1000,
-      maxConcurrency: options.max_concurrency,
-      breakerFailures: options.breaker.failures,
-      breakerCooldownMs: options.breaker.cooldown_s * 1000,
-    });
-    const c = options.cache;
-    this.cachePath = c === false ? undefined : c === true ? resolve(DEFAULT_CACHE_FILE) : isAbsolute(c) ? c : resolve(specDir, c);
+    this.client = judgeClient(options, apiKey);
+    this.cachePath = judgeCachePath(options.cache, specDir);
   }
 
   score(samples: readonly Sample[]): Promise<RewardResult[]> {
