@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineRewardType } from "../../core/reward.ts";
+import { endpointApiKey } from "../shared/http/endpoint.ts";
 import { Judge } from "./judge.ts";
 import { judgeOptions } from "./options.ts";
 import { SpanJudge, spansJudgeOptions } from "./spans.ts";
@@ -13,11 +14,7 @@ export const judgeRewardType = defineRewardType({
   description: "LLM judge over an OpenAI-compatible endpoint: pointwise, reference, pairwise, rubric, principle or spans",
   options: judgeTypeOptions,
   create(options, context) {
-    let apiKey: string | undefined;
-    if (options.api_key_env !== undefined) {
-      apiKey = process.env[options.api_key_env];
-      if (!apiKey) throw new Error(`api_key_env: the environment variable ${options.api_key_env} is not set`);
-    }
+    const apiKey = endpointApiKey(options);
     // --no-cache reaches the judge through the run flags, not by rewriting the spec.
     const own = context.flags?.noCache && options.cache !== false ? { ...options, cache: false } : options;
     return own.mode === "spans" ? new SpanJudge(context.name, own, context.specDir, apiKey) : new Judge(context.name, own, context.specDir, apiKey);

@@ -3,8 +3,8 @@ import { completionText, promptText, referenceText } from "../../core/text.ts";
 import type { ComponentResult, RewardResult, Sample } from "../../core/types.ts";
 import { failed, ok, unscorable } from "../../core/types.ts";
 import { cacheKey, JudgeCache } from "../shared/http/cache.ts";
-import type { ChatClient, ChatResponse } from "../shared/http/client.ts";
-import { judgeCachePath, judgeClient } from "./connection.ts";
+import { ChatClient, type ChatResponse } from "../shared/http/client.ts";
+import { clientConfig, replyCachePath } from "../shared/http/endpoint.ts";
 import { type Criterion, listCriteria, recordCriteria } from "./criteria.ts";
 import { degenerateReason, LengthBias } from "./guards.ts";
 import { weightedScore } from "./logprobs.ts";
@@ -48,8 +48,8 @@ export class Judge implements Reward {
     this.kind = VERDICT_KIND[options.mode];
     this.groupwise = options.mode === "pairwise";
     this.format = options.structured === "json_schema" ? responseFormat(this.kind, options.scale) : undefined;
-    this.client = judgeClient(options, apiKey);
-    this.cachePath = judgeCachePath(options.cache, specDir);
+    this.client = new ChatClient(clientConfig(options, apiKey));
+    this.cachePath = replyCachePath(options.cache, specDir);
   }
 
   async score(samples: readonly Sample[]): Promise<RewardResult[]> {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { endpointFields } from "../shared/http/endpoint.ts";
 import { MODES, placeholdersOf, REQUIRED_VARIABLES, TEMPLATE_VARIABLES } from "./prompts.ts";
 
 const positive = z.number().finite().positive();
@@ -13,29 +14,14 @@ export type CriterionInput = z.output<typeof criterionSchema>;
 
 export const judgeOptions = z
   .strictObject({
+    ...endpointFields,
     mode: z.enum(MODES).describe("pointwise: a score per completion; reference: compared with the reference answer; pairwise: completions of a group against each other; rubric: one verdict per criterion; principle: checked against principles."),
-    base_url: z
-      .string()
-      .regex(/^https?:\/\/\S+$/, "an http(s) URL like http://127.0.0.1:8000/v1")
-      .describe("OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1 (vLLM) or http://127.0.0.1:11434/v1 (Ollama)."),
     model: z.string().min(1).describe("The judge model name the server knows (the request's `model`)."),
-    api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name").optional().describe("Name of the environment variable holding the API key (sent as a Bearer token)."),
     temperature: z.number().finite().min(0).default(0).describe("Sampling temperature of the judge (0: as deterministic as the server allows)."),
     top_p: z.number().finite().gt(0).max(1).optional().describe("Nucleus sampling mass, when set."),
     max_tokens: count(1).default(512).describe("Most tokens the judge may write per verdict."),
     seed: z.number().int().optional().describe("Sampling seed sent to servers that honour one."),
     extra_body: z.record(z.string(), z.unknown()).optional().describe("Extra request fields passed as they are (server-specific sampling params, e.g. vLLM's top_k)."),
-    max_concurrency: count(1).default(8).describe("Requests in flight at once to the judge server."),
-    timeout_s: positive.default(60).describe("Seconds per request before it counts as failed (and is retried)."),
-    retries: count(0).default(3).describe("Retries of a failed request (timeouts, 429, 5xx) before the record gets status error."),
-    backoff_s: positive.default(0.5).describe("First retry delay; doubles on each attempt (a 429's Retry-After wins when longer)."),
-    breaker: z
-      .strictObject({
-        failures: count(1).default(5).describe("Consecutive failed requests that open the circuit."),
-        cooldown_s: positive.default(30).describe("Seconds the circuit stays open (records fail fast) before one request probes the server."),
-      })
-      .default({ failures: 5, cooldown_s: 30 })
-      .describe("Circuit breaker: stop calling a judge server that keeps failing."),
     structured: z.enum(["json_schema", "none"]).default("json_schema").describe("json_schema: ask for structured output (the text parser still handles servers that ignore it); none: plain text."),
     system: z.string().min(1).optional().describe("The system message (default: a short instruction to judge fairly and answer in the asked format)."),
     prompt: z.string().min(1).optional().describe("The user message template; see docs/judges.md for the placeholders of each mode."),
@@ -63,7 +49,6 @@ export const judgeOptions = z
       })
       .default({ degenerate: true, length_bias: true })
       .describe("Protections against judge exploits."),
-    cache: z.union([z.boolean(), z.string().min(1)]).default(true).describe("true: the default cache file; a path (relative to the spec); false: no cache."),
   })
   .superRefine((o, ctx) => {
     if (o.mode === "rubric" && typeof o.criteria === "string") {

@@ -7,7 +7,7 @@ import { cacheKey, JudgeCache } from "../shared/http/cache.ts";
 import { ChatClient, JudgeRequestError } from "../shared/http/client.ts";
 import { degenerateReason } from "./guards.ts";
 import { judgeOptions } from "./options.ts";
-import { judgeCachePath, judgeClient } from "./connection.ts";
+import { clientConfig, replyCachePath } from "../shared/http/endpoint.ts";
 import { placeholdersOf, render } from "./prompts.ts";
 import { excerpt, findJsonObject } from "./verdict.ts";
 import { placeQuote, sentences } from "./span-match.ts";
@@ -104,8 +104,8 @@ export class SpanJudge implements Reward {
   constructor(name: string, options: SpansJudgeOptions, specDir: string, apiKey: string | undefined) {
     this.name = name;
     this.o = options;
-    this.client = judgeClient(options, apiKey);
-    this.cachePath = judgeCachePath(options.cache, specDir);
+    this.client = new ChatClient(clientConfig(options, apiKey));
+    this.cachePath = replyCachePath(options.cache, specDir);
   }
 
   score(samples: readonly Sample[]): Promise<RewardResult[]> {
