@@ -70,8 +70,8 @@ function lengthScatter(): Node {
     grid: true,
     x: { label: "length (characters)", type: "log" },
     y: { label: "reward" },
-    color: { domain: [1, 0], range: ["#59a14f", "#e15759"], legend: true, tickFormat: (d: number) => (d ? "chosen / solution" : "other") },
-    marks: [Plot.dot(data.points.map(([x, y, c]) => ({ x: Math.max(1, x), y, c })), { x: "x", y: "y", fill: "c", r: 2.5, fillOpacity: 0.5 })],
+    color: { type: "categorical", domain: ["chosen / solution", "other"], range: ["#59a14f", "#e15759"], legend: true },
+    marks: [Plot.dot(data.points.map(([x, y, c]) => ({ x: Math.max(1, x), y, c: c ? "chosen / solution" : "other" })), { x: "x", y: "y", fill: "c", r: 2.5, fillOpacity: 0.6 })],
   });
 }
 
