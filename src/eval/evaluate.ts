@@ -179,7 +179,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       items: idx.length,
       unscored: idx.length - os.length,
       metrics: nulls(agg),
-      ci: (bootstrap > 0 ? bootstrapCi(os, head, { n: bootstrap, seed: seed + si }) : undefined) ?? null,
+      ci: (bootstrap > 0 ? subsetCi(metric, os, head, bootstrap, seed + si) : undefined) ?? null,
       length_only: longest ? num(head(scoredIn(idx, longest))) : null,
       shortest_only: shortest ? num(head(scoredIn(idx, shortest))) : null,
     };
@@ -199,7 +199,25 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const split = (os: ReadonlyArray<unknown>) => new Map(subsetNames.map((s) => [s, scoredIn(bySubset.get(s)!, os)]));
   const scoredAll = outcomes.filter((x) => typeof x !== "string");
   const headlineValue = headlineOf(scoredAll, split(outcomes));
-  const headlineCi = bootstrap > 0 ? stratifiedCi(subsetNames.map((s) => scoredIn(bySubset.get(s)!, outcomes)), (groups) => headlineOf(groups.flat(), new Map(subsetNames.map((s, i) => [s, groups[i]]))), bootstrap, seed + 7919) : undefined;
+  const strata = subsetNames.map((s) => scoredIn(bySubset.get(s)!, outcomes));
+  const fast = strata.map((os) => values(metric, os));
+  const headlineCi =
+    bootstrap <= 0
+      ? undefined
+      : fast.every((v) => v !== undefined)
+        ? stratifiedMeansCi(fast as Float64Array[], (means, ns) => {
+            const hs: Record<string, number> = {};
+            let pooled = 0;
+            let n = 0;
+            means.forEach((m, i) => {
+              if (ns[i] === 0) return;
+              hs[subsetNames[i]] = m;
+              pooled += m * ns[i];
+              n += ns[i];
+            });
+            return combine(hs, () => pooled / n);
+          }, bootstrap, seed + 7919)
+        : stratifiedCi(strata, (groups) => headlineOf(groups.flat(), new Map(subsetNames.map((s, i) => [s, groups[i]]))), bootstrap, seed + 7919);
   const overall = nulls(scoredAll.length ? metric.aggregate(scoredAll) : {});
   overall.mean_of_subsets = num(mean(subsets.map((s) => s.metrics[metric.headline]).filter((v): v is number => v !== null)));
   const sections = format === "pairwise" ? rewardBenchSections(Object.fromEntries(subsets.filter((s) => s.metrics.accuracy !== null).map((s) => [s.name, s.metrics.accuracy as number])))?.sections : undefined;
@@ -360,6 +378,47 @@ function itemScores(s: readonly CandidateScore[]): ItemScores {
 function firstReason(metricReason: string, s: readonly CandidateScore[]): string {
   const bad = s.find((x) => x.status !== "ok");
   return bad ? `${bad.status}: ${bad.reason ?? "no reason given"}` : metricReason;
+}
+
+/** The per-item values of the headline when it is their mean, else undefined. */
+function values(metric: FormatMetric<unknown>, os: readonly unknown[]): Float64Array | undefined {
+  if (!metric.value) return undefined;
+  const out = new Float64Array(os.length);
+  for (let i = 0; i < os.length; i++) {
+    const v = metric.value(os[i]);
+    if (v === undefined) return undefined;
+    out[i] = v;
+  }
+  return out;
+}
+
+function subsetCi(metric: FormatMetric<unknown>, os: readonly unknown[], head: (x: readonly unknown[]) => number, n: number, seed: number): [number, number] | undefined {
+  const v = values(metric, os);
+  if (!v) return bootstrapCi(os, head, { n, seed });
+  return stratifiedMeansCi([v], (means) => means[0], n, seed);
+}
+
+/** Bootstrap of a statistic of per-stratum means (each stratum resampled within itself). */
+function stratifiedMeansCi(strata: readonly Float64Array[], stat: (means: number[], ns: number[]) => number, n: number, seed: number): [number, number] | undefined {
+  const ns = strata.map((s) => s.length);
+  if (ns.reduce((a, b) => a + b, 0) < 2) return undefined;
+  const rng = seededRng(seed);
+  const out: number[] = [];
+  const means = new Array<number>(strata.length);
+  for (let b = 0; b < n; b++) {
+    for (let k = 0; k < strata.length; k++) {
+      const s = strata[k];
+      let sum = 0;
+      for (let i = 0; i < s.length; i++) sum += s[Math.floor(rng() * s.length)];
+      means[k] = s.length ? sum / s.length : Number.NaN;
+    }
+    const v = stat(means, ns);
+    if (!Number.isNaN(v)) out.push(v);
+  }
+  if (!out.length) return undefined;
+  out.sort((a, b) => a - b);
+  const at = (q: number) => out[Math.min(out.length - 1, Math.floor(q * out.length))];
+  return [at(0.025), at(0.975)];
 }
 
 function stratifiedCi(groups: ReadonlyArray<readonly unknown[]>, stat: (groups: unknown[][]) => number, n: number, seed: number): [number, number] | undefined {

@@ -55,6 +55,11 @@ export interface FormatMetric<O> {
   headline: string;
   outcome(item: EvalItem, scores: ItemScores): O | string;
   aggregate(outcomes: readonly O[]): Record<string, number>;
+  /**
+   * When the headline is the mean of a per-item value (most metrics), that value: bootstrap
+   * intervals then resample numbers instead of re-aggregating outcomes. Undefined: not linear.
+   */
+  value?(outcome: O): number | undefined;
   /** Whether the outcome counts as a failure (for the failure examples). */
   failed(outcome: O): boolean;
 }

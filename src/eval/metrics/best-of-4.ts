@@ -64,6 +64,7 @@ export const bestOfMetric: FormatMetric<BestOfOutcome> = {
     if (os.length > 0 && os.every((o) => o.ties)) return tiesScore(os.map((o) => o.ties!));
     return { score: mean(os.map((o) => o.correct)), accuracy: mean(os.map((o) => o.correct)) };
   },
+  value: (o) => (o.ties ? undefined : o.correct),
   failed: (o) => o.correct < 1,
 };
 

@@ -43,5 +43,6 @@ export const judgeBenchMetric: FormatMetric<JudgeBenchOutcome> = {
   aggregate(os) {
     return { accuracy: mean(os.map((o) => o.correct)), incorrect_rate: mean(os.map((o) => o.incorrect)), tie_rate: mean(os.map((o) => o.tie)), inconsistency: mean(os.map((o) => o.inconsistent)) };
   },
+  value: (o) => o.correct,
   failed: (o) => o.correct === 0,
 };

@@ -23,6 +23,7 @@ export const pairwiseMetric: FormatMetric<PairwiseOutcome> = {
   aggregate(os) {
     return { accuracy: mean(os.map((o) => o.correct)), tie_rate: mean(os.map((o) => o.tie)), mean_margin: mean(os.map((o) => o.margin)) };
   },
+  value: (o) => o.correct,
   failed: (o) => o.correct === 0,
 };
 

@@ -80,6 +80,7 @@ export function pointwiseMetric(threshold: number): FormatMetric<PointwiseOutcom
         positive_rate: mean(os.map((o) => o.label)),
       };
     },
+    value: (o) => ((o.score >= threshold ? 1 : 0) === o.label ? 1 : 0),
     failed: (o) => (o.score >= threshold ? 1 : 0) !== o.label,
   };
 }

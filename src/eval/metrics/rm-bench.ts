@@ -36,5 +36,6 @@ export const rmBenchMetric: FormatMetric<RmBenchOutcome> = {
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) out[`matrix_${i}_${j}`] = mean(os.map((o) => o.matrix[i][j]));
     return out;
   },
+  value: (o) => (o.hard + o.normal + o.easy) / 3,
   failed: (o) => o.normal < 1,
 };
