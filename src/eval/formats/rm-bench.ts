@@ -6,7 +6,8 @@ export const RM_BENCH_STYLES = ["concise", "detailed", "detailed_markdown"] as c
 
 /**
  * RM-Bench layout: `{id, prompt, chosen: [3], rejected: [3], domain}`; entry i of each list has
- * style i (concise, detailed plain text, detailed markdown).
+ * style i (concise, detailed plain text, detailed markdown). The subset is the domain (chat, math,
+ * code, safety: safety-refuse and safety-response together); `domain` stays in the item's meta.
  */
 export const readRmBench: Reader = (raw, line) => {
   for (const k of ["chosen", "rejected"]) {
@@ -19,10 +20,11 @@ export const readRmBench: Reader = (raw, line) => {
   const item: EvalItem = {
     line,
     id: itemId(raw, line),
-    subset: typeof raw.domain === "string" && raw.domain !== "" ? raw.domain : typeof raw.subset === "string" ? raw.subset : "all",
+    // safety-refuse and safety-response form one domain, as RM-Bench reports it (domain prefix match).
+    subset: typeof raw.domain === "string" && raw.domain !== "" ? (raw.domain.startsWith("safety") ? "safety" : raw.domain) : typeof raw.subset === "string" ? raw.subset : "all",
     candidates: [...chosen.map((c, i) => ({ key: `chosen.${RM_BENCH_STYLES[i]}`, completion: c })), ...rejected.map((c, i) => ({ key: `rejected.${RM_BENCH_STYLES[i]}`, completion: c }))],
     chosen: 3,
-    meta: rest(raw, ["prompt", "chosen", "rejected", "domain", "id"]),
+    meta: rest(raw, ["prompt", "chosen", "rejected", "id"]),
   };
   if (raw.prompt !== undefined) item.prompt = raw.prompt as EvalItem["prompt"];
   return item;
