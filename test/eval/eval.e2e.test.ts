@@ -51,6 +51,19 @@ test("eval rm_bench: hard/normal/easy per domain and the average match the refer
   close(json.headline.value, expected.rm_bench.avg, "avg");
 });
 
+test("eval reads a JSON array (RM-Bench's total_dataset.json) like JSONL, and --format overrides detection", async () => {
+  const dir = tempDir("rewardsmith-eval-");
+  const rows = readFileSync(join(FX, "rm_bench.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  writeFileSync(join(dir, "total_dataset.json"), JSON.stringify(rows));
+  const r = await runCli(["eval", "--spec", SPEC, join(dir, "total_dataset.json"), "-o", join(dir, "out"), "--no-report", "--quiet"]);
+  assert.equal(r.code, 0, r.stderr);
+  close(JSON.parse(readFileSync(join(dir, "out", "eval.json"), "utf8")).headline.value, expected.rm_bench.avg, "avg");
+  // Read as best-of-N instead (one chosen-first ranking of six responses): a different metric, same data.
+  const forced = await runCli(["eval", "--spec", SPEC, join(dir, "total_dataset.json"), "--format", "best_of_4", "-o", join(dir, "out2"), "--no-report", "--quiet"]);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match(forced.stdout, /^best_of_4: score /);
+});
+
 test("eval judgebench: accuracy over both orders and inconsistency match the reference", async () => {
   const { json, items } = await evalCli("judgebench.jsonl");
   close(json.headline.value, expected.judgebench.accuracy, "accuracy");
