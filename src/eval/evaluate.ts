@@ -82,6 +82,11 @@ export interface EvalResult {
     length_correlation: { pearson: number | null; spearman: number | null; candidates: number };
     reliability?: ReliabilityBin[];
     threshold?: { chosen: number; best: number | null; best_value: number | null; sweep: Array<{ threshold: number; value: number | null }> };
+    /**
+     * Order effects: JudgeBench's share of pairs whose two orders decide differently, and the pairs
+     * a pairwise judge (mode: pairwise, which judges both orders itself) decided differently by order.
+     */
+    position: { inconsistency: number | null; judge_position_disagreements: number | null };
     reward_summary: Record<string, number>;
   };
   compare?: AgreementReport & { headline: number | null };
@@ -238,6 +243,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   );
   const diagnostics: EvalResult["diagnostics"] = {
     length_correlation: { pearson: num(pearson(lx, ly)), spearman: num(spearman(lx, ly)), candidates: lx.length },
+    position: { inconsistency: format === "judgebench" ? (overall.inconsistency ?? null) : null, judge_position_disagreements: judgeDisagreements(rewardSummary) },
     reward_summary: rewardSummary,
   };
   if (format === "pointwise") {
@@ -325,6 +331,11 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   result.flat = flatten(result);
   result.wall_seconds = (performance.now() - started) / 1000;
   return { result, items: itemResults, failures };
+}
+
+function judgeDisagreements(summary: Record<string, number>): number | null {
+  const keys = Object.keys(summary).filter((k) => k.endsWith(".position_disagreements"));
+  return keys.length ? keys.reduce((s, k) => s + summary[k], 0) : null;
 }
 
 function scoreOptions(o: EvaluateOptions, scorer: Scorer) {
@@ -461,6 +472,7 @@ function flatten(r: EvalResult): Record<string, number> {
   put("length_only", r.controls.length_only);
   put("shortest_only", r.controls.shortest_only);
   put("length_correlation", r.diagnostics.length_correlation.spearman);
+  put("judge_position_disagreements", r.diagnostics.position.judge_position_disagreements);
   put("scored_share", r.counts.items ? r.counts.scored / r.counts.items : undefined);
   if (r.compare) {
     put("compare.spearman", r.compare.spearman);

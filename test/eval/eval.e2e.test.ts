@@ -107,8 +107,10 @@ test("eval: a malformed line is reported and counted, not fatal; --fail-under ga
   const json = JSON.parse(readFileSync(join(dir, "out", "eval.json"), "utf8"));
   assert.equal(json.counts.malformed, 2);
   assert.equal(json.counts.items, 36);
-  const ok = await runCli(["eval", "--spec", SPEC, join(dir, "d.jsonl"), "-o", join(dir, "out"), "--no-report", "--quiet", "--fail-under", "score=0.3"]);
+  const ok = await runCli(["eval", "--spec", SPEC, join(dir, "d.jsonl"), "-o", join(dir, "out"), "--no-report", "--fail-under", "score=0.3"]);
   assert.equal(ok.code, 0);
+  assert.match(ok.stderr, /scoring: 36 \/ 36 items/, "progress on stderr");
+  assert.doesNotMatch(ok.stdout, /scoring:/);
   const bad = await runCli(["eval", "--spec", SPEC, join(dir, "d.jsonl"), "-o", join(dir, "out"), "--no-report", "--quiet", "--fail-under", "nope=1"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /no metric "nope" \(known: score, headline/);
@@ -173,6 +175,8 @@ test("eval with a judge on the local test server: pointwise judging, failures co
   assert.equal(jp.overall.tie_rate, 1);
   assert.equal(jp.headline.value, 0);
   assert.equal(jp.diagnostics.reward_summary["j.position_disagreements"], 16);
+  assert.equal(jp.diagnostics.position.judge_position_disagreements, 16);
+  assert.match(pr.stdout, /pairwise judge order disagreements 16/);
 });
 
 test("library: evaluate() with a process reward that returns per-step rewards", async () => {

@@ -128,6 +128,8 @@ export function summaryText(r: EvalResult): string {
   }
   if (r.overall.ece !== undefined) lines.push(`calibration: ECE ${fmt(r.overall.ece)} · AUC ${fmt(r.overall.auc)}`);
   lines.push(`reward-length correlation: Spearman ${fmt(r.diagnostics.length_correlation.spearman)} · Pearson ${fmt(r.diagnostics.length_correlation.pearson)}`);
+  const pos = r.diagnostics.position;
+  if (pos.inconsistency !== null || pos.judge_position_disagreements !== null) lines.push(`position: ${pos.inconsistency !== null ? `inconsistency ${fmt(pos.inconsistency)}` : ""}${pos.inconsistency !== null && pos.judge_position_disagreements !== null ? " · " : ""}${pos.judge_position_disagreements !== null ? `pairwise judge order disagreements ${pos.judge_position_disagreements}` : ""}`);
   if (r.compare) lines.push(`compare: Spearman ${fmt(r.compare.spearman)} · pairwise agreement ${fmt(r.compare.pairwise_agreement)} · STARC distance ${fmt(r.compare.starc_distance)} · its ${r.headline.metric} ${fmt(r.compare.headline)}`);
   const reasons = Object.entries(r.unscored_reasons).sort((a, b) => b[1] - a[1]).slice(0, 3);
   for (const [why, n] of reasons) lines.push(`unscored ${n}: ${why}`);

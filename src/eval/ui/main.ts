@@ -27,6 +27,7 @@ interface Data {
       length_correlation: { pearson: number | null; spearman: number | null; candidates: number };
       reliability?: Array<{ lo: number; hi: number; n: number; confidence: number; accuracy: number }>;
       threshold?: { chosen: number; best: number | null; best_value: number | null; sweep: Array<{ threshold: number; value: number | null }> };
+      position: { inconsistency: number | null; judge_position_disagreements: number | null };
       reward_summary: Record<string, number>;
     };
     compare?: Record<string, number | null>;
@@ -143,6 +144,8 @@ function render(): void {
       ["malformed lines", r.counts.malformed],
       ["candidates ok / unscorable / error", `${fmt(r.counts.candidates_ok)} / ${fmt(r.counts.candidates_unscorable)} / ${fmt(r.counts.candidates_error)}`],
       ["reward–length Spearman", r.diagnostics.length_correlation.spearman],
+      ["order inconsistency (JudgeBench)", r.diagnostics.position.inconsistency],
+      ["pairwise judge order disagreements", r.diagnostics.position.judge_position_disagreements],
     ]),
   );
   const grid = h("div", { class: "grid" });
