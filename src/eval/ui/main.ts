@@ -144,8 +144,8 @@ function render(): void {
       ["malformed lines", r.counts.malformed],
       ["candidates ok / unscorable / error", `${fmt(r.counts.candidates_ok)} / ${fmt(r.counts.candidates_unscorable)} / ${fmt(r.counts.candidates_error)}`],
       ["reward–length Spearman", r.diagnostics.length_correlation.spearman],
-      ["order inconsistency (JudgeBench)", r.diagnostics.position.inconsistency],
-      ["pairwise judge order disagreements", r.diagnostics.position.judge_position_disagreements],
+      ...(r.diagnostics.position.inconsistency !== null ? [["order inconsistency (both orders decide differently)", r.diagnostics.position.inconsistency] as [string, unknown]] : []),
+      ...(r.diagnostics.position.judge_position_disagreements !== null ? [["pairwise judge order disagreements", r.diagnostics.position.judge_position_disagreements] as [string, unknown]] : []),
     ]),
   );
   const grid = h("div", { class: "grid" });
