@@ -23,7 +23,8 @@ export async function loadRecords(path: string): Promise<{ records: LoadedRecord
   return parseRecords(text, /\.json$/i.test(path));
 }
 
-export function parseRecords(text: string, json = false): { records: LoadedRecord[]; malformed: Malformed[] } {
+export function parseRecords(input: string, json = false): { records: LoadedRecord[]; malformed: Malformed[] } {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const records: LoadedRecord[] = [];
   const malformed: Malformed[] = [];
   const trimmed = text.trimStart();
