@@ -108,3 +108,9 @@ export { buildViewApp, type ViewOptions } from "./view/app.ts";
 export { buildReport, type ReportOptions } from "./view/report.ts";
 export { placeQuote, sentences, type QuoteMiss, type QuotePlacement } from "./rewards/judge/span-match.ts";
 export { parseSpans, SpanJudge, spansJudgeOptions, type SpansJudgeOptions } from "./rewards/judge/spans.ts";
+
+// Reward-model evaluation: `rewardsmith eval` (docs/eval.md).
+export { evaluate, type EvaluateOptions, type EvalResult, type Evaluation, type ItemResult, type SubsetResult } from "./eval/evaluate.ts";
+export { writeEvaluation, parseGates, checkGates, type Gate } from "./eval/output.ts";
+export { buildEvalReport } from "./eval/report.ts";
+export { FORMATS as EVAL_FORMATS, type EvalFormat, type EvalItem, type Candidate as EvalCandidate, type CandidateScore } from "./eval/types.ts";

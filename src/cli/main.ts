@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { RewardsmithError, SpecError, UsageError } from "../core/errors.ts";
 import { StreamIoError } from "../pipeline/stream.ts";
 import { auditJudgeCommand, auditJudgeHelp } from "./commands/audit-judge.ts";
+import { evalCommand, evalHelp } from "./commands/eval.ts";
 import { scoreCommand, scoreHelp } from "./commands/score.ts";
 import { serveCommand, serveHelp } from "./commands/serve.ts";
 import { typesCommand, typesHelp } from "./commands/types.ts";
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   runs: { summary: "list the recorded runs", help: runsHelp, run: runsCommand },
   view: { summary: "open the dashboard over recorded runs or results files", help: viewHelp, run: viewCommand },
   report: { summary: "write a self-contained HTML report of a results file", help: reportHelp, run: reportCommand },
+  eval: { summary: "evaluate a reward on RewardBench/RM-Bench/JudgeBench/ProcessBench-style data", help: evalHelp, run: evalCommand },
 };
 
 function usage(): string {
