@@ -108,3 +108,7 @@ export { buildViewApp, type ViewOptions } from "./view/app.ts";
 export { buildReport, type ReportOptions } from "./view/report.ts";
 export { placeQuote, sentences, type QuoteMiss, type QuotePlacement } from "./rewards/judge/span-match.ts";
 export { parseSpans, SpanJudge, spansJudgeOptions, type SpansJudgeOptions } from "./rewards/judge/spans.ts";
+
+// Model-backed rewards: served PRMs and reward models, logprob rewards (issue 15, docs/models.md).
+export { prmReward } from "./rewards/prm/index.ts";
+export { ModelEndpoint } from "./rewards/shared/http/model-endpoint.ts";

@@ -14,6 +14,7 @@ import { sqlReward } from "./sql/index.ts";
 import { regexReward } from "./regex/index.ts";
 import { similarityReward } from "./similarity/index.ts";
 import { toolcallReward } from "./toolcall/index.ts";
+import { prmReward } from "./prm/index.ts";
 
 /** A new registry holding every built-in reward type. */
 export function builtinRegistry(): RewardRegistry {
@@ -32,7 +33,8 @@ export function builtinRegistry(): RewardRegistry {
     .register(groundingReward)
     .register(toolcallReward)
     .register(sqlReward)
-    .register(codeReward);
+    .register(codeReward)
+    .register(prmReward);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */

@@ -336,6 +336,7 @@ function pooling(model: TestModel, b: Record<string, unknown>) {
       throw new BadRequest(`input ${index}: ${(err as Error).message}`, "input");
     }
     tokens += encode(text).ids.length;
+    if (text.includes(STEP_TAG)) return { index, object: "pooling", data: tagRows(text.slice(0, nl), text.slice(nl + 1)) };
     return { index, object: "pooling", data: verdict.steps.map((st) => (st.correct ? [0, 1] : [1, 0])) };
   });
   void model;
@@ -347,6 +348,36 @@ function pooling(model: TestModel, b: Record<string, unknown>) {
     data,
     usage: { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens },
   };
+}
+
+/** Qwen2.5-Math-PRM's step separator: with it in the input, /pooling gives one row per separator, as vLLM's step pooler does. */
+export const STEP_TAG = "<extra_0>";
+
+/**
+ * One [P(wrong), P(right)] row per step tag: a piece's step lines are right when checkSteps says
+ * so, an "Answer:" piece when the answer is; a piece with no step line and no answer is wrong.
+ */
+function tagRows(problem: string, solution: string): number[][] {
+  const pieces = solution.split(STEP_TAG);
+  pieces.pop(); // the text after the last tag is not a step
+  const verdict = checkSteps(problem, pieces.join("\n"));
+  let next = 0;
+  return pieces.map((piece) => {
+    let right = false;
+    let seen = false;
+    for (const line of piece.split("\n")) {
+      if (line.trim() === "") continue;
+      if (/^Answer: /.test(line)) {
+        seen = true;
+        right = verdict.correct;
+        break;
+      }
+      const v = verdict.steps[next++];
+      right = (seen ? right : true) && v !== undefined && v.correct;
+      seen = true;
+    }
+    return seen && right ? [0, 1] : [1, 0];
+  });
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -7,6 +7,7 @@ import { createScorer } from "../../src/pipeline/score.ts";
 import { scoreStream } from "../../src/pipeline/stream.ts";
 import { defaultRegistry } from "../../src/rewards/index.ts";
 import { type FakeJudgeServer, startFakeJudgeServer } from "../../src/testing/judge-server.ts";
+import { startTestModelServer, type TestModelServer } from "../../src/testing/model-server.ts";
 import { ROOT } from "../helpers.ts";
 import { chunks, expectedId, expectedLineCount, jsonlFile, propertySettings } from "./generators.ts";
 
@@ -17,10 +18,15 @@ import { chunks, expectedId, expectedLineCount, jsonlFile, propertySettings } fr
  * A type added to the registry without an entry here fails the first test.
  */
 let judge: FakeJudgeServer;
+let model: TestModelServer;
 before(async () => {
   judge = await startFakeJudgeServer();
+  model = await startTestModelServer();
 });
-after(() => judge.close());
+after(async () => {
+  await judge.close();
+  await model.close();
+});
 
 const configs: Record<string, () => Record<string, unknown>> = {
   exact: () => ({ type: "exact", from_tag: "answer" }),
@@ -38,10 +44,11 @@ const configs: Record<string, () => Record<string, unknown>> = {
   sql: () => ({ type: "sql", database: "{db_id}.sqlite", timeout_ms: 1000, workers: 1 }),
   code: () => ({ type: "code", language: "python", timeout_s: 2 }),
   judge: () => ({ type: "judge", mode: "pointwise", base_url: judge.url, model: "m", cache: false, timeout_s: 5, retries: 0 }),
+  prm: () => ({ type: "prm", base_url: model.url, delimiter: "\n", cache: false, timeout_s: 5, retries: 0 }),
 };
 
 /** Fewer runs for types that spend a process or a request per record. */
-const runs: Record<string, number> = { code: 8, sql: 15, judge: 15, math: 25 };
+const runs: Record<string, number> = { code: 8, sql: 15, judge: 15, math: 25, prm: 15 };
 
 test("every registered reward type has a fuzz configuration", () => {
   assert.deepEqual(defaultRegistry.names().filter((n) => !(n in configs)), []);

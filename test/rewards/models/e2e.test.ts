@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { arithmeticProblems, startTestModelServer, type TestModelServer } from "../../../src/testing/index.ts";
+import { parseJsonl, runCli, writeFiles } from "../../helpers.ts";
+import { postJson, startServe } from "../../server/serve-helpers.ts";
+
+/** The model-backed reward types as a user runs them: `rewardsmith score` and `serve`'s /v1/score against the test model server. */
+let server: TestModelServer;
+before(async () => {
+  server = await startTestModelServer();
+});
+after(() => server.close());
+
+const problems = arithmeticProblems({ seed: 11, count: 4, split: "heldout" });
+
+test("score CLI and serve: a prm spec gives per-step rewards; a dead endpoint gives error records naming it, exit 0", async () => {
+  const records = problems.map((p, i) => ({ id: `p${i}`, prompt: p.prompt, response: i % 2 ? p.solution.replace(/=(\d+)\n/, (_m, d) => `=${Number(d) + 1}\n`) : p.solution }));
+  const spec = (url: string) => `fields: {completion: response}
+rewards:
+  prm: {type: prm, base_url: "${url}", delimiter: "\\n", template: "{prompt}{steps}", cache: false, retries: 0, timeout_s: 5}
+`;
+  const dir = writeFiles({ "spec.yaml": spec(server.url), "dead.yaml": spec("http://127.0.0.1:9/v1"), "in.jsonl": records.map((r) => JSON.stringify(r)).join("\n") });
+  const r = await runCli(["score", "--spec", join(dir, "spec.yaml"), join(dir, "in.jsonl")]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = parseJsonl(r.stdout);
+  assert.deepEqual(out.map((o) => [o.id, o.status, o.reward]), [["p0", "ok", 1], ["p1", "ok", 0], ["p2", "ok", 1], ["p3", "ok", 0]]);
+  assert.equal(out[1].components.prm.steps[0].reward, 0, "the first step is the wrong one");
+  assert.ok(out[0].components.prm.steps.every((s: { reward: number }) => s.reward === 1));
+  assert.match(r.stderr, /prm\.requests 1/);
+
+  const dead = await runCli(["score", "--spec", join(dir, "dead.yaml"), join(dir, "in.jsonl")]);
+  assert.equal(dead.code, 0, dead.stderr);
+  for (const o of parseJsonl(dead.stdout)) {
+    assert.equal(o.status, "error");
+    assert.match(o.reason, /http:\/\/127\.0\.0\.1:9\/pooling failed: cannot reach the endpoint/);
+  }
+
+  const serve = await startServe(["--spec", join(dir, "spec.yaml")]);
+  try {
+    const res = await postJson(`${serve.url}/v1/score`, { records });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.json.results.map((o: any) => [o.status, o.reward]), out.map((o) => [o.status, o.reward]));
+  } finally {
+    assert.equal(await serve.stop(), 0);
+  }
+});
