@@ -112,3 +112,4 @@ export { parseSpans, SpanJudge, spansJudgeOptions, type SpansJudgeOptions } from
 // Model-backed rewards: served PRMs and reward models, logprob rewards (issue 15, docs/models.md).
 export { prmReward } from "./rewards/prm/index.ts";
 export { ModelEndpoint } from "./rewards/shared/http/model-endpoint.ts";
+export { rewardModelReward } from "./rewards/reward_model/index.ts";

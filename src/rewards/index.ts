@@ -15,6 +15,7 @@ import { regexReward } from "./regex/index.ts";
 import { similarityReward } from "./similarity/index.ts";
 import { toolcallReward } from "./toolcall/index.ts";
 import { prmReward } from "./prm/index.ts";
+import { rewardModelReward } from "./reward_model/index.ts";
 
 /** A new registry holding every built-in reward type. */
 export function builtinRegistry(): RewardRegistry {
@@ -34,7 +35,8 @@ export function builtinRegistry(): RewardRegistry {
     .register(toolcallReward)
     .register(sqlReward)
     .register(codeReward)
-    .register(prmReward);
+    .register(prmReward)
+    .register(rewardModelReward);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */

@@ -16,6 +16,7 @@ const REQUIRED_OPTIONS: Record<string, Record<string, unknown>> = {
   judge: { mode: "pointwise", base_url: "http://127.0.0.1:9/v1", model: "nobody", retries: 0, timeout_s: 2, cache: false },
   length: { form: "range", max: 100 },
   prm: { base_url: "http://127.0.0.1:9/v1", retries: 0, timeout_s: 2, cache: false },
+  reward_model: { base_url: "http://127.0.0.1:9/v1", retries: 0, timeout_s: 2, cache: false },
   regex: { pattern: "\\d+" },
   similarity: { metric: "chrf" },
 };

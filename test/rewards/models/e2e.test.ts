@@ -45,3 +45,24 @@ rewards:
     assert.equal(await serve.stop(), 0);
   }
 });
+
+test("score CLI: a reward_model spec (OpenRLHF protocol, sigmoid) scores a file; the second run comes from the cache", async () => {
+  const records = problems.map((p, i) => ({ id: `p${i}`, prompt: p.prompt, response: i % 2 ? p.solution.replace(/Answer: (\d+)$/, "Answer: 1000") : p.solution }));
+  const dir = writeFiles({
+    "spec.yaml": `fields: {completion: response}
+rewards:
+  rm: {type: reward_model, protocol: openrlhf, base_url: "${server.url}", template: "{prompt}{completion}", transform: sigmoid, cache: rm.sqlite, retries: 0}
+`,
+    "in.jsonl": records.map((r) => JSON.stringify(r)).join("\n"),
+  });
+  const args = ["score", "--spec", join(dir, "spec.yaml"), join(dir, "in.jsonl")];
+  const r = await runCli(args);
+  assert.equal(r.code, 0, r.stderr);
+  const out = parseJsonl(r.stdout);
+  assert.deepEqual(out.map((o) => o.status), ["ok", "ok", "ok", "ok"]);
+  assert.ok(out[0].reward > 0.8 && out[1].reward < 0.2, JSON.stringify(out.map((o) => o.reward)));
+  assert.match(r.stderr, /rm\.requests 1 · rm\.cache_hits 0/);
+  const again = await runCli(args);
+  assert.equal(again.stdout, r.stdout);
+  assert.match(again.stderr, /rm\.requests 0 · rm\.cache_hits 4/);
+});
