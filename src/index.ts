@@ -113,3 +113,5 @@ export { parseSpans, SpanJudge, spansJudgeOptions, type SpansJudgeOptions } from
 export { prmReward } from "./rewards/prm/index.ts";
 export { ModelEndpoint } from "./rewards/shared/http/model-endpoint.ts";
 export { rewardModelReward } from "./rewards/reward_model/index.ts";
+export { likelihoodReward } from "./rewards/likelihood/index.ts";
+export { TeacherForcer, spanTokens, type ForcedToken, type Forced } from "./rewards/shared/http/teacher-force.ts";

@@ -16,6 +16,7 @@ import { similarityReward } from "./similarity/index.ts";
 import { toolcallReward } from "./toolcall/index.ts";
 import { prmReward } from "./prm/index.ts";
 import { rewardModelReward } from "./reward_model/index.ts";
+import { likelihoodReward } from "./likelihood/index.ts";
 
 /** A new registry holding every built-in reward type. */
 export function builtinRegistry(): RewardRegistry {
@@ -36,7 +37,8 @@ export function builtinRegistry(): RewardRegistry {
     .register(sqlReward)
     .register(codeReward)
     .register(prmReward)
-    .register(rewardModelReward);
+    .register(rewardModelReward)
+    .register(likelihoodReward);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */
