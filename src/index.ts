@@ -115,3 +115,6 @@ export { ModelEndpoint } from "./rewards/shared/http/model-endpoint.ts";
 export { rewardModelReward } from "./rewards/reward_model/index.ts";
 export { likelihoodReward } from "./rewards/likelihood/index.ts";
 export { TeacherForcer, spanTokens, type ForcedToken, type Forced } from "./rewards/shared/http/teacher-force.ts";
+export { confidenceReward } from "./rewards/confidence/index.ts";
+export { perplexityReward } from "./rewards/perplexity/index.ts";
+export { selfCertaintyReward } from "./rewards/self_certainty/index.ts";

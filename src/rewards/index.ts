@@ -17,6 +17,9 @@ import { toolcallReward } from "./toolcall/index.ts";
 import { prmReward } from "./prm/index.ts";
 import { rewardModelReward } from "./reward_model/index.ts";
 import { likelihoodReward } from "./likelihood/index.ts";
+import { confidenceReward } from "./confidence/index.ts";
+import { perplexityReward } from "./perplexity/index.ts";
+import { selfCertaintyReward } from "./self_certainty/index.ts";
 
 /** A new registry holding every built-in reward type. */
 export function builtinRegistry(): RewardRegistry {
@@ -38,7 +41,10 @@ export function builtinRegistry(): RewardRegistry {
     .register(codeReward)
     .register(prmReward)
     .register(rewardModelReward)
-    .register(likelihoodReward);
+    .register(likelihoodReward)
+    .register(confidenceReward)
+    .register(perplexityReward)
+    .register(selfCertaintyReward);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { defineRewardType, type Reward } from "../../core/reward.ts";
 import { completionText, messageText } from "../../core/text.ts";
-import { type ChatMessage, failed, ok, type RewardResult, type Sample, type Step, unscorable } from "../../core/types.ts";
+import { type ChatMessage, failed, ok, type RewardResult, type Sample, unscorable } from "../../core/types.ts";
 import { endpointFields } from "../shared/http/endpoint.ts";
 import { found, ModelEndpoint } from "../shared/http/model-endpoint.ts";
 import type { Parsed } from "../shared/http/json-client.ts";
-import { aggregateSteps } from "../shared/steps.ts";
+import { aggregateSteps, stepTexts } from "../shared/steps.ts";
 
 /**
  * `type: prm` — a served process reward model (Qwen2.5-Math-PRM, Math-Shepherd ...) through
@@ -58,16 +58,7 @@ interface Prepared {
 
 /** The step texts of a record: its own steps' texts, or the completion cut at the delimiter. */
 export function recordSteps(sample: Sample, o: Pick<Options, "steps_from" | "delimiter">): string[] | string {
-  const own = sample.steps;
-  const ownTexts = Array.isArray(own) && own.length > 0 && own.every((s) => typeof (s as Step | null)?.text === "string") ? own.map((s) => String(s.text)) : undefined;
-  if (o.steps_from === "record" || (o.steps_from === "auto" && ownTexts)) {
-    if (!ownTexts) return "the record has no steps with a text (steps_from: record)";
-    return ownTexts;
-  }
-  return completionText(sample.completion)
-    .split(o.delimiter)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+  return stepTexts(sample.steps as Array<{ text?: unknown }> | undefined, completionText(sample.completion), o);
 }
 
 function promptOf(sample: Sample): { text: string; messages: ChatMessage[] } {

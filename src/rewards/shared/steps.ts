@@ -86,3 +86,19 @@ export function gatedStepReward(outcome: number, steps: readonly number[], optio
   for (const r of gated) total += weight * r;
   return { steps: gated, total };
 }
+
+/**
+ * The step texts of a record: its own steps' texts (`steps: [{text}]`), or the completion cut at
+ * the delimiter (pieces trimmed, empty ones dropped); a string says why there are none.
+ */
+export function stepTexts(ownSteps: ReadonlyArray<{ text?: unknown } | null> | undefined, completion: string, o: { steps_from: "auto" | "record" | "delimiter"; delimiter: string }): string[] | string {
+  const ownTexts = Array.isArray(ownSteps) && ownSteps.length > 0 && ownSteps.every((s) => typeof s?.text === "string") ? ownSteps.map((s) => String(s!.text)) : undefined;
+  if (o.steps_from === "record" || (o.steps_from === "auto" && ownTexts)) {
+    if (!ownTexts) return "the record has no steps with a text (steps_from: record)";
+    return ownTexts;
+  }
+  return completion
+    .split(o.delimiter)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
