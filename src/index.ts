@@ -118,3 +118,4 @@ export { TeacherForcer, spanTokens, type ForcedToken, type Forced } from "./rewa
 export { confidenceReward } from "./rewards/confidence/index.ts";
 export { perplexityReward } from "./rewards/perplexity/index.ts";
 export { selfCertaintyReward } from "./rewards/self_certainty/index.ts";
+export { implicitPrmReward } from "./rewards/implicit_prm/index.ts";

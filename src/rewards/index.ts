@@ -20,6 +20,7 @@ import { likelihoodReward } from "./likelihood/index.ts";
 import { confidenceReward } from "./confidence/index.ts";
 import { perplexityReward } from "./perplexity/index.ts";
 import { selfCertaintyReward } from "./self_certainty/index.ts";
+import { implicitPrmReward } from "./implicit_prm/index.ts";
 
 /** A new registry holding every built-in reward type. */
 export function builtinRegistry(): RewardRegistry {
@@ -44,7 +45,8 @@ export function builtinRegistry(): RewardRegistry {
     .register(likelihoodReward)
     .register(confidenceReward)
     .register(perplexityReward)
-    .register(selfCertaintyReward);
+    .register(selfCertaintyReward)
+    .register(implicitPrmReward);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */

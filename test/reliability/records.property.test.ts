@@ -49,11 +49,12 @@ const configs: Record<string, () => Record<string, unknown>> = {
   confidence: () => ({ type: "confidence", base_url: model.url, cache: false, timeout_s: 5, retries: 0 }),
   perplexity: () => ({ type: "perplexity", base_url: model.url, cache: false, timeout_s: 5, retries: 0 }),
   self_certainty: () => ({ type: "self_certainty", vocab_size: 31, base_url: model.url, cache: false, timeout_s: 5, retries: 0 }),
+  implicit_prm: () => ({ type: "implicit_prm", base_url: model.url, cache: false, timeout_s: 5, retries: 0, reference: { base_url: model.url, cache: false, timeout_s: 5, retries: 0 } }),
   reward_model: () => ({ type: "reward_model", protocol: "vllm", endpoint: "classify", base_url: model.url, cache: false, timeout_s: 5, retries: 0 }),
 };
 
 /** Fewer runs for types that spend a process or a request per record. */
-const runs: Record<string, number> = { code: 8, sql: 15, judge: 15, math: 25, prm: 15, reward_model: 15, likelihood: 10, confidence: 10, perplexity: 10, self_certainty: 10 };
+const runs: Record<string, number> = { code: 8, sql: 15, judge: 15, math: 25, prm: 15, reward_model: 15, likelihood: 10, confidence: 10, perplexity: 10, self_certainty: 10, implicit_prm: 10 };
 
 test("every registered reward type has a fuzz configuration", () => {
   assert.deepEqual(defaultRegistry.names().filter((n) => !(n in configs)), []);
