@@ -53,7 +53,7 @@ const options = z
       .regex(/^[A-Za-z_$][\w$]*(\[\])?(\.[A-Za-z_$][\w$]*(\[\])?)*$/, "a path like rewards or data[].score")
       .default("data[].score")
       .describe("custom: where the scores are in the reply, one per text: dotted keys, [] where a list runs over the texts (rewards, data[].score, output.scores)."),
-    batch_size: z.number().int().min(1).max(4096).default(32).describe("Records per request (match the server's limit: TEI's --max-client-batch-size is 32 by default)."),
+    batch_size: z.number().int().min(1).max(4096).optional().describe("Records per request; default 32 for tei (its --max-client-batch-size default) and 128 otherwise. Match the server's limit."),
     transform: z.enum(["none", "sigmoid", "zscore"]).default("none").describe("none: the raw score; sigmoid: 1/(1+e^-x), bounded in (0, 1); zscore: (x - mean) / std from the calibration file."),
     calibration: z.string().min(1).optional().describe("transform zscore: a JSON file {\"mean\": m, \"std\": s}, relative to the spec."),
   })
@@ -138,7 +138,7 @@ async function scoreAll(endpoint: ModelEndpoint, url: string, route: Route, o: O
   const batches = groupForRoute(items, route, o);
   const answers = await Promise.all(
     batches.map((b) =>
-      endpoint.batched(b, o.input === "messages" ? 1 : o.batch_size, (it) => ["reward_model", url.replace(/^https?:\/\/[^/]+/, ""), o.model, route, o.label, o.raw_scores, o.json_path, it.messages ?? (pairRoute(route, o) ? [it.prompt, it.completion] : it.text)], (group) =>
+      endpoint.batched(b, o.input === "messages" ? 1 : (o.batch_size ?? (o.protocol === "tei" ? 32 : 128)), (it) => ["reward_model", url.replace(/^https?:\/\/[^/]+/, ""), o.model, route, o.label, o.raw_scores, o.json_path, it.messages ?? (pairRoute(route, o) ? [it.prompt, it.completion] : it.text)], (group) =>
         endpoint.post(url, requestBody(route, o, group), "reward model request", parserFor(route, o, group.length)),
       ),
     ),
