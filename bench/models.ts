@@ -150,7 +150,7 @@ for (const k of Object.keys(approx).map(Number)) {
   const errs = approx[k].map((x, i) => exact[i] - x);
   const mae = errs.reduce((a, b) => a + Math.abs(b), 0) / errs.length;
   const maxErr = Math.max(...errs.map(Math.abs));
-  rows.push([`self_certainty top-${k} of V=${V}: mean |exact - estimate| (${exact.length} completions, mean exact ${meanExact.toFixed(3)} nats)`, `${mae.toFixed(4)} nats (${((100 * mae) / meanExact).toFixed(2)} %), max ${maxErr.toFixed(4)}, never above exact: ${errs.every((e) => e >= -1e-9)}, Spearman vs exact ${spearman(approx[k], exact).toFixed(4)}`]);
+  rows.push([`self_certainty top-${k} of V=${V}: mean abs(exact - estimate) (${exact.length} completions, mean exact ${meanExact.toFixed(3)} nats)`, `${mae.toFixed(4)} nats (${((100 * mae) / meanExact).toFixed(2)} %), max ${maxErr.toFixed(4)}, never above exact: ${errs.every((e) => e >= -1e-9)}, Spearman vs exact ${spearman(approx[k], exact).toFixed(4)}`]);
 }
 
 console.log("| what | value |\n| --- | --- |");
