@@ -98,3 +98,10 @@ test("teacher forcing: servers without prompt logprobs or offsets give unscorabl
   const [shape] = await forcer(faults.url("shape"), "sglang").force(["Q: 1"], 0);
   assert.match((shape as { error: string }).error, /shape\/generate failed: generate response has no meta_info/);
 });
+
+test("teacher forcing: a server that never answers fails at the timeout, not later", async () => {
+  const o = { base_url: faults.url("hang"), timeout_s: 0.3, retries: 0, backoff_s: 0.1, max_concurrency: 4, breaker: { failures: 5, cooldown_s: 30 }, cache: false };
+  const f = new TeacherForcer(new ModelEndpoint(o, { specDir: "." }), { backend: "sglang", batch_size: 8 });
+  const [r] = await f.force(["Q: 1"], 0);
+  assert.match((r as { error: string }).error, /hang\/generate failed: timed out after 0.3 s/);
+});

@@ -4,6 +4,7 @@ import { after, before, test } from "node:test";
 import { arithmeticProblems, startTestModelServer, type TestModelServer } from "../../../src/testing/index.ts";
 import { parseJsonl, runCli, writeFiles } from "../../helpers.ts";
 import { postJson, startServe } from "../../server/serve-helpers.ts";
+import { startFaultServer } from "./fault-server.ts";
 
 /** The model-backed reward types as a user runs them: `rewardsmith score` and `serve`'s /v1/score against the test model server. */
 let server: TestModelServer;
@@ -65,4 +66,44 @@ rewards:
   const again = await runCli(args);
   assert.equal(again.stdout, r.stdout);
   assert.match(again.stderr, /rm\.requests 0 · rm\.cache_hits 4/);
+});
+
+test("score CLI and serve: logprob rewards (likelihood, confidence, self_certainty) compose in one spec; a server without prompt logprobs gives unscorable records", async () => {
+  const records = problems.map((p, i) => ({ id: `p${i}`, prompt: p.prompt, response: p.solution, answer: i === 1 ? String(Number(p.reference) + 10) : p.reference }));
+  const spec = (url: string) => `fields: {completion: response, reference: answer}
+rewards:
+  rlpr: {type: likelihood, base_url: "${url}", cache: false, retries: 0, timeout_s: 5}
+  conf: {type: confidence, base_url: "${url}", span: completion, cache: false, retries: 0, timeout_s: 5, weight: 0}
+  sc: {type: self_certainty, vocab_size: 31, top_logprobs: 10, base_url: "${url}", cache: false, retries: 0, timeout_s: 5, weight: 0}
+`;
+  const dir = writeFiles({ "spec.yaml": spec(server.url), "in.jsonl": records.map((r) => JSON.stringify(r)).join("\n") });
+  const r = await runCli(["score", "--spec", join(dir, "spec.yaml"), join(dir, "in.jsonl")]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = parseJsonl(r.stdout);
+  assert.deepEqual(out.map((o) => o.status), ["ok", "ok", "ok", "ok"], JSON.stringify(out.map((o) => o.reason)));
+  assert.ok(out[0].components.rlpr.reward > out[1].components.rlpr.reward, "the wrong reference is less likely");
+  for (const o of out) {
+    assert.ok(o.components.conf.reward > 0 && o.components.conf.reward <= 1);
+    assert.ok(o.components.sc.reward > 0);
+  }
+  const serve = await startServe(["--spec", join(dir, "spec.yaml")]);
+  try {
+    const res = await postJson(`${serve.url}/v1/score`, { records });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.json.results.map((o: any) => o.reward), out.map((o) => o.reward));
+  } finally {
+    assert.equal(await serve.stop(), 0);
+  }
+  const faults = await startFaultServer();
+  try {
+    const llama = writeFiles({ "spec.yaml": spec(faults.url("nologprobs")), "in.jsonl": records.map((x) => JSON.stringify(x)).join("\n") });
+    const u = await runCli(["score", "--spec", join(llama, "spec.yaml"), join(llama, "in.jsonl")]);
+    assert.equal(u.code, 0, u.stderr);
+    for (const o of parseJsonl(u.stdout)) {
+      assert.equal(o.components.rlpr.status, "unscorable");
+      assert.match(o.components.rlpr.reason, /nologprobs\/completions returned no prompt logprobs/);
+    }
+  } finally {
+    await faults.close();
+  }
 });
