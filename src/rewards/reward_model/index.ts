@@ -60,6 +60,7 @@ const options = z
   .superRefine((o, ctx) => {
     const route = o.endpoint ?? DEFAULT_ENDPOINT[o.protocol];
     if (!ALLOWED[o.protocol].includes(route)) ctx.addIssue({ code: "custom", path: ["endpoint"], message: `protocol ${o.protocol} has no ${route} route (use ${ALLOWED[o.protocol].join(" or ")})` });
+    if (o.protocol === "openai_compatible_custom" && o.path === undefined) ctx.addIssue({ code: "custom", path: ["path"], message: "protocol openai_compatible_custom needs the route's path" });
     if (o.transform === "zscore" && o.calibration === undefined) ctx.addIssue({ code: "custom", path: ["calibration"], message: "transform zscore needs a calibration file {\"mean\", \"std\"}" });
     if (o.input === "messages" && !(o.protocol === "vllm" && route !== "score")) ctx.addIssue({ code: "custom", path: ["input"], message: "input messages works with vllm pooling or classify only" });
   });

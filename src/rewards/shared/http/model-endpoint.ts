@@ -23,9 +23,9 @@ export class ModelEndpoint {
   }
 
   /**
-   * A route's URL: `/v1/...` paths and paths under the API root are appended to base_url as
-   * written; `root:`-less absolute routes of servers that sit beside /v1 (`/pooling`, `/generate`)
-   * resolve against the server root.
+   * A route's URL: an absolute URL as it is; otherwise appended to the server root (`atRoot`:
+   * routes that live beside /v1, like vLLM's /pooling, SGLang's /generate, TEI's /predict) or
+   * to base_url as written (OpenAI-style routes such as /completions).
    */
   url(path: string, atRoot: boolean): string {
     if (/^https?:\/\//.test(path)) return path;
