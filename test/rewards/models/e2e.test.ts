@@ -107,3 +107,9 @@ rewards:
     await faults.close();
   }
 });
+
+test("examples/models.yaml is a valid spec", async () => {
+  const { loadSpec } = await import("../../../src/spec/parse.ts");
+  const spec = loadSpec(new URL("../../../examples/models.yaml", import.meta.url).pathname);
+  assert.deepEqual(spec.rewards.map((r) => [r.name, r.type]), [["rm", "reward_model"], ["prm", "prm"], ["rlpr", "likelihood"]]);
+});
