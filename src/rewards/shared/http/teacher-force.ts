@@ -162,7 +162,7 @@ function parseVllm(json: unknown, batch: string[], url: string): Parsed<Forced[]
     const index = typeof (c as { index?: unknown })?.index === "number" ? (c as { index: number }).index : j;
     const lp = (c as { logprobs?: unknown })?.logprobs;
     const text = batch[index] ?? batch[j];
-    if (!lp || typeof lp !== "object") {
+    if (!lp || typeof lp !== "object" || !Array.isArray((lp as LegacyLogprobs).token_logprobs)) {
       out[index] = { unscorable: `${url} returned no prompt logprobs (echo + logprobs); this server cannot teacher-force (llama.cpp's server, for one, does not echo prompt logprobs)` };
       return;
     }
