@@ -114,3 +114,14 @@ export { evaluate, type EvaluateOptions, type EvalResult, type Evaluation, type 
 export { writeEvaluation, parseGates, checkGates, type Gate } from "./eval/output.ts";
 export { buildEvalReport } from "./eval/report.ts";
 export { FORMATS as EVAL_FORMATS, type EvalFormat, type EvalItem, type Candidate as EvalCandidate, type CandidateScore } from "./eval/types.ts";
+
+// Model-backed rewards: served PRMs and reward models, logprob rewards (issue 15, docs/models.md).
+export { prmReward } from "./rewards/prm/index.ts";
+export { ModelEndpoint } from "./rewards/shared/http/model-endpoint.ts";
+export { rewardModelReward } from "./rewards/reward_model/index.ts";
+export { likelihoodReward } from "./rewards/likelihood/index.ts";
+export { TeacherForcer, spanTokens, type ForcedToken, type Forced } from "./rewards/shared/http/teacher-force.ts";
+export { confidenceReward } from "./rewards/confidence/index.ts";
+export { perplexityReward } from "./rewards/perplexity/index.ts";
+export { selfCertaintyReward } from "./rewards/self_certainty/index.ts";
+export { implicitPrmReward } from "./rewards/implicit_prm/index.ts";

@@ -14,6 +14,13 @@ import { sqlReward } from "./sql/index.ts";
 import { regexReward } from "./regex/index.ts";
 import { similarityReward } from "./similarity/index.ts";
 import { toolcallReward } from "./toolcall/index.ts";
+import { prmReward } from "./prm/index.ts";
+import { rewardModelReward } from "./reward_model/index.ts";
+import { likelihoodReward } from "./likelihood/index.ts";
+import { confidenceReward } from "./confidence/index.ts";
+import { perplexityReward } from "./perplexity/index.ts";
+import { selfCertaintyReward } from "./self_certainty/index.ts";
+import { implicitPrmReward } from "./implicit_prm/index.ts";
 
 /** A new registry holding every built-in reward type. */
 export function builtinRegistry(): RewardRegistry {
@@ -32,7 +39,14 @@ export function builtinRegistry(): RewardRegistry {
     .register(groundingReward)
     .register(toolcallReward)
     .register(sqlReward)
-    .register(codeReward);
+    .register(codeReward)
+    .register(prmReward)
+    .register(rewardModelReward)
+    .register(likelihoodReward)
+    .register(confidenceReward)
+    .register(perplexityReward)
+    .register(selfCertaintyReward)
+    .register(implicitPrmReward);
 }
 
 /** The registry specs use unless told otherwise. Register your own types on it (or pass your own). */

@@ -5,7 +5,7 @@
 export { type FakeJudgeServer, type FakeServerOptions, startFakeJudgeServer } from "./judge-server.ts";
 
 // The tiny real test model (arithmetic world) and its OpenAI/vLLM-compatible server.
-export { startTestModelServer, applyChatTemplate, TEST_MODEL_NAME, type TestModelServer, type TestModelServerOptions } from "./model-server.ts";
+export { startTestModelServer, applyChatTemplate, rmScore, STEP_TAG, TEST_MODEL_NAME, type TestModelServer, type TestModelServerOptions } from "./model-server.ts";
 export { arithmeticProblems, checkSteps, parseProblem, type ArithmeticProblem, type ArithmeticOptions, type ArithmeticSplit, type StepCheck, type StepVerdict } from "./testmodel/arithmetic.ts";
 export { loadTestModel, readModel, type TestModel, type TestModelConfig, type DecodeSession } from "./testmodel/model.ts";
 export { generate, scoreText, type Generation, type SampleOptions, type ScoredToken } from "./testmodel/sample.ts";

@@ -174,7 +174,9 @@ export async function startFakeJudgeServer(options: FakeServerOptions = {}): Pro
 }
 
 function describeRequest(body: ChatBody): FakeRequest {
-  const user = [...body.messages].reverse().find((m) => m.role === "user")?.content ?? "";
+  const last = [...body.messages].reverse().find((m) => m.role === "user")?.content ?? "";
+  // A multi-part message (text + image_url parts, for VLM judges): its text parts.
+  const user = Array.isArray(last) ? (last as Array<{ type?: string; text?: string }>).map((p) => (p?.type === "text" ? (p.text ?? "") : "")).join("") : last;
   const schema = body.response_format?.json_schema?.schema;
   const keys = ["score", "winner", "equivalent", "satisfied"] as const;
   let key = keys.find((k) => schema?.properties?.[k]);

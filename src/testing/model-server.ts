@@ -70,6 +70,15 @@ async function handle(model: TestModel, req: IncomingMessage, res: ServerRespons
     "/v1/chat/completions": chatCompletions,
     "/pooling": pooling,
     "/v1/pooling": pooling,
+    // Reward-model protocols (vLLM score/classify, OpenRLHF, TEI) over the rule reward rmScore, and SGLang's native /generate.
+    "/score": vllmScore,
+    "/v1/score": vllmScore,
+    "/classify": vllmClassify,
+    "/v1/classify": vllmClassify,
+    "/get_reward": openrlhfReward,
+    "/predict": teiPredict,
+    "/rerank": teiRerank,
+    "/generate": sglangGenerate,
   };
   const route = routes[path];
   if (!route) return sendError(res, 404, `no route ${req.method} ${path}`, null);
@@ -231,8 +240,9 @@ function legacyLogprobs(promptTokens: ScoredToken[], generated: ScoredToken[], k
     out.token_logprobs.push(t.logprob);
     out.top_logprobs.push(t.logprob === null ? null : Object.fromEntries([[VOCAB[t.id], t.logprob], ...t.top.slice(0, k).map((a) => [VOCAB[a.id], a.logprob] as const)]));
     out.text_offset.push(offset);
-    // An unknown prompt character keeps its own text; the end-of-text token has none.
-    offset += t.text.length;
+    // An unknown prompt character keeps its own text; the end-of-text token has none. Offsets
+    // count Unicode code points, as vLLM's (Python's) do, not UTF-16 units.
+    offset += codePoints(t.text);
   }
   return out;
 }
@@ -336,6 +346,7 @@ function pooling(model: TestModel, b: Record<string, unknown>) {
       throw new BadRequest(`input ${index}: ${(err as Error).message}`, "input");
     }
     tokens += encode(text).ids.length;
+    if (text.includes(STEP_TAG)) return { index, object: "pooling", data: tagRows(text.slice(0, nl), text.slice(nl + 1)) };
     return { index, object: "pooling", data: verdict.steps.map((st) => (st.correct ? [0, 1] : [1, 0])) };
   });
   void model;
@@ -347,6 +358,196 @@ function pooling(model: TestModel, b: Record<string, unknown>) {
     data,
     usage: { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens },
   };
+}
+
+/** Qwen2.5-Math-PRM's step separator: with it in the input, /pooling gives one row per separator, as vLLM's step pooler does. */
+export const STEP_TAG = "<extra_0>";
+
+/**
+ * One [P(wrong), P(right)] row per step tag: a piece's step lines are right when checkSteps says
+ * so, an "Answer:" piece when the answer is; a piece with no step line and no answer is wrong.
+ */
+function tagRows(problem: string, solution: string): number[][] {
+  const pieces = solution.split(STEP_TAG);
+  pieces.pop(); // the text after the last tag is not a step
+  const verdict = checkSteps(problem, pieces.join("\n"));
+  let next = 0;
+  return pieces.map((piece) => {
+    let right = false;
+    let seen = false;
+    for (const line of piece.split("\n")) {
+      if (line.trim() === "") continue;
+      if (/^Answer: /.test(line)) {
+        seen = true;
+        right = verdict.correct;
+        break;
+      }
+      const v = verdict.steps[next++];
+      right = (seen ? right : true) && v !== undefined && v.correct;
+      seen = true;
+    }
+    return seen && right ? [0, 1] : [1, 0];
+  });
+}
+
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/**
+ * The test reward model: a raw score (a logit) for a text "Q: <problem>\n<solution>": +2 for a
+ * right answer, -2 for a wrong or missing one, plus the share of right steps minus 0.5. A text
+ * that is not an arithmetic problem scores -3. Deterministic, so tests know the number.
+ */
+export function rmScore(text: string): number {
+  const nl = text.indexOf("\n");
+  if (nl < 0) return -3;
+  let verdict;
+  try {
+    verdict = checkSteps(text.slice(0, nl), text.slice(nl + 1));
+  } catch {
+    return -3;
+  }
+  const share = verdict.steps.length === 0 ? 0 : verdict.steps.filter((st) => st.correct).length / verdict.steps.length;
+  return (verdict.correct ? 2 : -2) + share - 0.5;
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const RM_LABELS = ["bad", "good"];
+/** The two-class view of the reward model: logits [-s/2, s/2], probabilities their softmax. */
+function rmClasses(text: string, raw: boolean): number[] {
+  const s = rmScore(text);
+  return raw ? [-s / 2, s / 2] : [1 - sigmoid(s), sigmoid(s)];
+}
+
+function stringList(v: unknown, param: string): string[] {
+  if (typeof v === "string") return [v];
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string")) return v as string[];
+  throw new BadRequest(`${param} must be a string or a non-empty list of strings`, param);
+}
+
+function usageOf(texts: string[]) {
+  const tokens = texts.reduce((a, t) => a + encode(t).ids.length, 0);
+  return { prompt_tokens: tokens, total_tokens: tokens, completion_tokens: 0, prompt_tokens_details: null };
+}
+
+/** vLLM's Score API (cross-encoder shape): text_1 against text_2, 1:1, 1:N or N:N; score = sigmoid of the raw score. */
+function vllmScore(model: TestModel, b: Record<string, unknown>) {
+  void model;
+  const a = stringList(b.text_1, "text_1");
+  const c = stringList(b.text_2, "text_2");
+  if (a.length !== 1 && a.length !== c.length) throw new BadRequest(`text_1 has ${a.length} items and text_2 ${c.length}: give one text_1 or as many as text_2`, "text_1");
+  const pairs = c.map((t2, i) => (a.length === 1 ? a[0] : a[i]) + t2);
+  return {
+    id: `score-${Date.now().toString(36)}`,
+    object: "list",
+    created: Math.floor(Date.now() / 1000),
+    model: TEST_MODEL_NAME,
+    data: pairs.map((t, index) => ({ index, object: "score", score: sigmoid(rmScore(t)) })),
+    usage: usageOf(pairs),
+  };
+}
+
+/** vLLM's (and SGLang's) Classification API: one {index, label, probs, num_classes} per input. */
+function vllmClassify(model: TestModel, b: Record<string, unknown>) {
+  void model;
+  const inputs = b.messages !== undefined ? [applyChatTemplate(messagesOf(b), false)] : stringList(b.input, "input");
+  return {
+    id: `classify-${Date.now().toString(36)}`,
+    object: "list",
+    created: Math.floor(Date.now() / 1000),
+    model: TEST_MODEL_NAME,
+    data: inputs.map((t, index) => {
+      const probs = rmClasses(t, false);
+      return { index, label: RM_LABELS[probs[1] >= probs[0] ? 1 : 0], probs, num_classes: 2 };
+    }),
+    usage: usageOf(inputs),
+  };
+}
+
+/** OpenRLHF's serve_rm: {query: [full texts], prompts?} -> {rewards, scores} (raw scores). */
+function openrlhfReward(model: TestModel, b: Record<string, unknown>) {
+  void model;
+  const queries = stringList(b.query, "query");
+  const rewards = queries.map(rmScore);
+  return { rewards, scores: rewards, extra_logs: { dummy_scores: rewards } };
+}
+
+function teiSequence(x: unknown): string {
+  if (typeof x === "string") return x;
+  if (Array.isArray(x) && (x.length === 1 || x.length === 2) && x.every((s) => typeof s === "string")) return x.join("");
+  throw new BadRequest("inputs: a string, a pair of strings [string, string] or a batch of mixed strings and pairs [[string], [string, string], ...]", "inputs");
+}
+
+/** TEI's /predict: a single input gives a list of {score, label} (best first), a batch a list of lists. */
+function teiPredict(model: TestModel, b: Record<string, unknown>) {
+  void model;
+  const raw = b.raw_scores === true;
+  const predict = (text: string) =>
+    rmClasses(text, raw)
+      .map((score, i) => ({ score, label: RM_LABELS[i] }))
+      .sort((x, y) => y.score - x.score);
+  const inputs = b.inputs;
+  if (typeof inputs === "string") return predict(inputs);
+  if (!Array.isArray(inputs) || inputs.length === 0) throw new BadRequest("inputs must not be empty", "inputs");
+  if (inputs.every((x) => typeof x === "string") && inputs.length <= 2) return predict(teiSequence(inputs));
+  return inputs.map((x) => predict(teiSequence(x)));
+}
+
+/** TEI's /rerank: {query, texts} -> [{index, score, text?}] sorted by score, best first. */
+function teiRerank(model: TestModel, b: Record<string, unknown>) {
+  void model;
+  if (typeof b.query !== "string") throw new BadRequest("query must be a string", "query");
+  const query = b.query;
+  const texts = stringList(b.texts, "texts");
+  const raw = b.raw_scores === true;
+  return texts
+    .map((t, index) => ({ index, score: raw ? rmScore(query + t) : sigmoid(rmScore(query + t)), ...(b.return_text === true ? { text: t } : {}) }))
+    .sort((x, y) => y.score - x.score);
+}
+
+/**
+ * SGLang's native /generate: `text` (string or list), `sampling_params` (max_new_tokens,
+ * temperature, top_p, stop), `return_logprob`, `logprob_start_len` (first input position with a
+ * logprob; -1 or absent: none of the input), `top_logprobs_num`, `return_text_in_logprobs`.
+ * Logprob entries are [logprob, token_id, text-or-null]; a list input gives a list of outputs.
+ */
+function sglangGenerate(model: TestModel, b: Record<string, unknown>) {
+  const texts = stringList(b.text, "text");
+  const sp = (b.sampling_params ?? {}) as Record<string, unknown>;
+  if (typeof sp !== "object" || Array.isArray(sp)) throw new BadRequest("sampling_params must be an object", "sampling_params");
+  const s = sampling({ ...sp, max_tokens: sp.max_new_tokens ?? 128 }, 128, true);
+  s.n = 1;
+  const wantLogprob = b.return_logprob === true;
+  const top = b.top_logprobs_num === undefined || b.top_logprobs_num === null ? 0 : intParam(b, "top_logprobs_num", 0, 0, MAX_LOGPROBS);
+  const start = b.logprob_start_len === undefined || b.logprob_start_len === null ? -1 : intParam(b, "logprob_start_len", -1, -1, Number.MAX_SAFE_INTEGER);
+  const withText = b.return_text_in_logprobs === true;
+  const entry = (t: ScoredToken) => [t.logprob, t.id, withText ? t.text : null];
+  const outputs = texts.map((text, p) => {
+    const r = run(model, text, s, top, s.seed + p);
+    const g = r.generations[0];
+    const input = start < 0 ? [] : r.scoredPrompt.tokens.slice(start);
+    const meta: Record<string, unknown> = {
+      id: `gen-${Date.now().toString(36)}-${p}`,
+      prompt_tokens: r.promptTokens,
+      completion_tokens: g.tokens.length,
+      cached_tokens: 0,
+      finish_reason: g.finishReason === "stop" ? { type: "stop", matched: g.stopReason } : { type: "length", length: g.tokens.length },
+    };
+    if (wantLogprob) {
+      meta.input_token_logprobs = input.map(entry);
+      meta.output_token_logprobs = g.tokens.map(entry);
+      if (top > 0) {
+        const tops = (t: ScoredToken) => (t.logprob === null ? null : t.top.slice(0, top).map((a) => [a.logprob, a.id, withText ? VOCAB[a.id] : null]));
+        meta.input_top_logprobs = input.map(tops);
+        meta.output_top_logprobs = g.tokens.map(tops);
+      }
+    }
+    return { text: g.text, meta_info: meta };
+  });
+  return Array.isArray(b.text) ? outputs : outputs[0];
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -7,6 +7,7 @@ import { createScorer } from "../../src/pipeline/score.ts";
 import { scoreStream } from "../../src/pipeline/stream.ts";
 import { defaultRegistry } from "../../src/rewards/index.ts";
 import { type FakeJudgeServer, startFakeJudgeServer } from "../../src/testing/judge-server.ts";
+import { startTestModelServer, type TestModelServer } from "../../src/testing/model-server.ts";
 import { ROOT } from "../helpers.ts";
 import { chunks, expectedId, expectedLineCount, jsonlFile, propertySettings } from "./generators.ts";
 
@@ -17,10 +18,15 @@ import { chunks, expectedId, expectedLineCount, jsonlFile, propertySettings } fr
  * A type added to the registry without an entry here fails the first test.
  */
 let judge: FakeJudgeServer;
+let model: TestModelServer;
 before(async () => {
   judge = await startFakeJudgeServer();
+  model = await startTestModelServer();
 });
-after(() => judge.close());
+after(async () => {
+  await judge.close();
+  await model.close();
+});
 
 const configs: Record<string, () => Record<string, unknown>> = {
   exact: () => ({ type: "exact", from_tag: "answer" }),
@@ -38,10 +44,17 @@ const configs: Record<string, () => Record<string, unknown>> = {
   sql: () => ({ type: "sql", database: "{db_id}.sqlite", timeout_ms: 1000, workers: 1 }),
   code: () => ({ type: "code", language: "python", timeout_s: 2 }),
   judge: () => ({ type: "judge", mode: "pointwise", base_url: judge.url, model: "m", cache: false, timeout_s: 5, retries: 0 }),
+  prm: () => ({ type: "prm", base_url: model.url, delimiter: "\n", cache: false, timeout_s: 5, retries: 0 }),
+  likelihood: () => ({ type: "likelihood", base_url: model.url, answer_prefix: "", cache: false, timeout_s: 5, retries: 0 }),
+  confidence: () => ({ type: "confidence", base_url: model.url, cache: false, timeout_s: 5, retries: 0 }),
+  perplexity: () => ({ type: "perplexity", base_url: model.url, cache: false, timeout_s: 5, retries: 0 }),
+  self_certainty: () => ({ type: "self_certainty", vocab_size: 31, base_url: model.url, cache: false, timeout_s: 5, retries: 0 }),
+  implicit_prm: () => ({ type: "implicit_prm", base_url: model.url, cache: false, timeout_s: 5, retries: 0, reference: { base_url: model.url, cache: false, timeout_s: 5, retries: 0 } }),
+  reward_model: () => ({ type: "reward_model", protocol: "vllm", endpoint: "classify", base_url: model.url, cache: false, timeout_s: 5, retries: 0 }),
 };
 
 /** Fewer runs for types that spend a process or a request per record. */
-const runs: Record<string, number> = { code: 8, sql: 15, judge: 15, math: 25 };
+const runs: Record<string, number> = { code: 8, sql: 15, judge: 15, math: 25, prm: 15, reward_model: 15, likelihood: 10, confidence: 10, perplexity: 10, self_certainty: 10, implicit_prm: 10 };
 
 test("every registered reward type has a fuzz configuration", () => {
   assert.deepEqual(defaultRegistry.names().filter((n) => !(n in configs)), []);

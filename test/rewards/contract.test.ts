@@ -15,6 +15,11 @@ import { tempDir } from "../helpers.ts";
 const REQUIRED_OPTIONS: Record<string, Record<string, unknown>> = {
   judge: { mode: "pointwise", base_url: "http://127.0.0.1:9/v1", model: "nobody", retries: 0, timeout_s: 2, cache: false },
   length: { form: "range", max: 100 },
+  prm: { base_url: "http://127.0.0.1:9/v1", retries: 0, timeout_s: 2, cache: false },
+  reward_model: { base_url: "http://127.0.0.1:9/v1", retries: 0, timeout_s: 2, cache: false },
+  likelihood: { base_url: "http://127.0.0.1:9/v1", retries: 0, timeout_s: 2, cache: false },
+  implicit_prm: { base_url: "http://127.0.0.1:9/v1", retries: 0, timeout_s: 2, cache: false, reference: { base_url: "http://127.0.0.1:9/v1", retries: 0, timeout_s: 2, cache: false } },
+  self_certainty: { vocab_size: 32000, base_url: "http://127.0.0.1:9/v1", retries: 0, timeout_s: 2, cache: false },
   regex: { pattern: "\\d+" },
   similarity: { metric: "chrf" },
 };

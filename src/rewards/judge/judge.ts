@@ -5,6 +5,7 @@ import { failed, ok, unscorable } from "../../core/types.ts";
 import { cacheKey, JudgeCache } from "../shared/http/cache.ts";
 import { ChatClient, type ChatResponse } from "../shared/http/client.ts";
 import { clientConfig, replyCachePath } from "../shared/http/endpoint.ts";
+import { type ImagePart, imageParts } from "../shared/images.ts";
 import { type Criterion, listCriteria, recordCriteria } from "./criteria.ts";
 import { degenerateReason, LengthBias } from "./guards.ts";
 import { weightedScore } from "./logprobs.ts";
@@ -25,7 +26,7 @@ interface Decision {
   note?: string;
 }
 
-type Message = { role: "system" | "user"; content: string };
+type Message = { role: "system" | "user"; content: string | Array<{ type: "text"; text: string } | ImagePart> };
 
 /** The `judge` reward: asks an OpenAI-compatible model for a verdict on each record (see docs/judges.md). */
 export class Judge implements Reward {
@@ -35,6 +36,7 @@ export class Judge implements Reward {
   private readonly client: ChatClient;
   private readonly o: JudgeOptions;
   private readonly cachePath: string | undefined;
+  private readonly specDir: string;
   private cache: JudgeCache | undefined;
   private readonly kind: VerdictKind;
   private readonly format: Record<string, unknown> | undefined;
@@ -50,6 +52,7 @@ export class Judge implements Reward {
     this.format = options.structured === "json_schema" ? responseFormat(this.kind, options.scale) : undefined;
     this.client = new ChatClient(clientConfig(options, apiKey));
     this.cachePath = replyCachePath(options.cache, specDir);
+    this.specDir = specDir;
   }
 
   async score(samples: readonly Sample[]): Promise<RewardResult[]> {
@@ -112,6 +115,8 @@ export class Judge implements Reward {
     }
     const degenerate = this.guard(completion);
     if (degenerate) return ok(0, `${degenerate}: scored 0 without asking the judge`);
+    const images = this.o.images ? imageParts(sample, this.o.images, this.specDir) : [];
+    if (typeof images === "string") return unscorable(images);
     const values: Record<string, string> = {
       prompt: promptText(sample.prompt),
       completion,
@@ -121,9 +126,9 @@ export class Judge implements Reward {
       scale_max: String(this.o.scale.max),
     };
     try {
-      if (criteria) return await this.scoreCriteria(criteria, values);
+      if (criteria) return await this.scoreCriteria(criteria, values, images);
       const template = this.o.prompt ?? (this.o.mode === "pointwise" && reference === undefined ? POINTWISE_WITHOUT_REFERENCE : DEFAULT_PROMPTS[this.o.mode]);
-      const d = await this.decide(this.messages(template, values));
+      const d = await this.decide(this.messages(template, values, images));
       const v = d.value as number;
       const reward = this.kind === "score" ? (v - this.o.scale.min) / (this.o.scale.max - this.o.scale.min) : v;
       const result: RewardResult = ok(reward, describe(d));
@@ -136,9 +141,9 @@ export class Judge implements Reward {
   }
 
   /** Rubric and principle modes: one verdict per criterion; reward = weighted share satisfied. */
-  private async scoreCriteria(criteria: Criterion[], values: Record<string, string>): Promise<RewardResult> {
+  private async scoreCriteria(criteria: Criterion[], values: Record<string, string>, images: ImagePart[]): Promise<RewardResult> {
     const template = this.o.prompt ?? DEFAULT_PROMPTS[this.o.mode];
-    const settled = await Promise.allSettled(criteria.map((c) => this.decide(this.messages(template, { ...values, criterion: c.text }))));
+    const settled = await Promise.allSettled(criteria.map((c) => this.decide(this.messages(template, { ...values, criterion: c.text }, images))));
     const components: Record<string, ComponentResult> = {};
     const failures: string[] = [];
     let got = 0;
@@ -178,10 +183,12 @@ export class Judge implements Reward {
     return this.decide(this.messages(this.o.prompt ?? DEFAULT_PROMPTS.pairwise, values)).then((d) => ({ winner: d.value as Winner, reason: d.reason }));
   }
 
-  private messages(template: string, values: Record<string, string>): Message[] {
+  /** The system and user messages; with images, the user message is a text part followed by image_url parts. */
+  private messages(template: string, values: Record<string, string>, images: ImagePart[] = []): Message[] {
+    const text = render(template, values);
     return [
       { role: "system", content: this.o.system ?? DEFAULT_SYSTEM },
-      { role: "user", content: render(template, values) },
+      { role: "user", content: images.length > 0 ? [{ type: "text", text }, ...images] : text },
     ];
   }
 

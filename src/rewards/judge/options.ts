@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { endpointFields } from "../shared/http/endpoint.ts";
+import { imageFields } from "../shared/images.ts";
 import { MODES, placeholdersOf, REQUIRED_VARIABLES, TEMPLATE_VARIABLES } from "./prompts.ts";
 
 const positive = z.number().finite().positive();
@@ -32,6 +33,7 @@ export const judgeOptions = z
       .refine((s) => s.max > s.min, "max greater than min")
       .default({ min: 1, max: 10 })
       .describe("The judge's score range; scores are mapped to [0, 1]."),
+    images: imageFields.optional(),
     logprobs: z.boolean().default(false).describe("pointwise: expected value of the score over the score token's top logprobs (G-Eval style)."),
     top_logprobs: count(1).max(20).default(10).describe("logprobs: how many alternatives of the score token to weigh."),
     self_consistency: z
@@ -62,6 +64,9 @@ export const judgeOptions = z
     }
     if (o.logprobs && o.mode !== "pointwise") {
       ctx.addIssue({ code: "custom", path: ["logprobs"], message: "logprob-weighted scores only with mode pointwise" });
+    }
+    if (o.images && o.mode === "pairwise") {
+      ctx.addIssue({ code: "custom", path: ["images"], message: "images go with pointwise, reference, rubric and principle judging (not pairwise)" });
     }
     if (o.self_consistency && o.mode === "pairwise") {
       ctx.addIssue({ code: "custom", path: ["self_consistency"], message: "self-consistency is not available for mode pairwise (it already asks both orders)" });

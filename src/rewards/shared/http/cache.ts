@@ -16,8 +16,8 @@ export function cacheKey(body: Record<string, unknown>, sample: number): string 
   return createHash("sha256").update(JSON.stringify([body, sample])).digest("hex");
 }
 
-/** A content-addressed store of judge replies in an embedded SQLite file: re-scoring a file costs no calls. */
-export class JudgeCache {
+/** A content-addressed store of model replies (judges' chat replies by default; reward models store their own shapes) in an embedded SQLite file: re-scoring a file costs no calls. */
+export class JudgeCache<T = ChatResponse> {
   private readonly db: DatabaseSync;
   private readonly getStmt: StatementSync;
   private readonly putStmt: StatementSync;
@@ -31,12 +31,12 @@ export class JudgeCache {
     this.putStmt = this.db.prepare("INSERT OR REPLACE INTO judge_replies (key, reply, created_at) VALUES (?, ?, ?)");
   }
 
-  get(key: string): ChatResponse | undefined {
+  get(key: string): T | undefined {
     const row = this.getStmt.get(key) as { reply: string } | undefined;
-    return row ? (JSON.parse(row.reply) as ChatResponse) : undefined;
+    return row ? (JSON.parse(row.reply) as T) : undefined;
   }
 
-  put(key: string, reply: ChatResponse): void {
+  put(key: string, reply: T): void {
     this.putStmt.run(key, JSON.stringify(reply), Date.now());
   }
 
