@@ -79,3 +79,14 @@ test("likelihood: unscorable without a reference or prefix; a server without pro
   const [sg] = await runReward(likelihoodReward, { ...base(), backend: "sglang" }, s.slice(0, 1));
   assert.ok(Math.abs(sg.reward! - out[0].reward!) < 1e-9, "the SGLang backend agrees");
 });
+
+test("likelihood: a reference whose span starts inside a token (\"Answer: \" is one token) counts it with overlap, not with inside", async () => {
+  const [p] = problems;
+  const s: Sample[] = [{ prompt: p.prompt, completion: p.solution, reference: `: ${p.reference}` }];
+  const o = { ...base(), answer_prefix: "Answer", reduce: "sum" };
+  const [overlap] = await runReward(likelihoodReward, o, s);
+  const [inside] = await runReward(likelihoodReward, { ...o, boundary: "inside" }, s);
+  const [plain] = await runReward(likelihoodReward, { ...base(), reduce: "sum" }, [{ ...s[0], reference: p.reference }]);
+  assert.ok(Math.abs(inside.reward! - plain.reward!) < 1e-12, "inside: only the answer's own tokens");
+  assert.ok(overlap.reward! < inside.reward!, "overlap adds the straddling token's logprob");
+});

@@ -80,6 +80,9 @@ test("offsets: code points map to UTF-16 indices; offsets that do not fit, or no
   assert.ok("tokens" in extra && extra.tokens.length === 2, "the generated token after the text is dropped");
   assert.match(JSON.stringify(legacyTokens({ token_logprobs: [null, -1] }, "ab", "srv")), /no character offsets/);
   assert.match(JSON.stringify(legacyTokens({ token_logprobs: [null, -1], text_offset: [0, -1] }, "ab", "srv")), /do not fit/);
+  // A BOS counted in the offsets shifts every token: caught by comparing the token texts.
+  assert.match(JSON.stringify(legacyTokens({ tokens: ["<s>", "ab", "c"], token_logprobs: [null, -1, -1], text_offset: [0, 3, 5] }, "abcdef", "srv")), /do not match the token texts \(token 1/);
+  assert.ok("tokens" in legacyTokens({ tokens: ["<s>", "ab", "c"], token_logprobs: [null, -1, -1], text_offset: [0, 0, 2] }, "abc", "srv"), "a BOS with no width is fine");
   assert.match(JSON.stringify(spelledTokens([[null, 1, "x"], [-1, 2, "q"]], undefined, "xy", "srv")), /do not spell the input at character 1/);
   const bos = spelledTokens([[null, 1, "<s>"], [-1, 2, "x"], [-1, 3, "y"]], undefined, "xy", "srv");
   assert.ok("tokens" in bos);
@@ -91,6 +94,8 @@ test("teacher forcing: servers without prompt logprobs or offsets give unscorabl
   assert.match((none as { unscorable: string }).unscorable, /nologprobs\/completions returned no prompt logprobs .*llama\.cpp/);
   const [noOffsets] = await forcer(faults.url("nooffsets")).force(["Q: 1"], 0);
   assert.match((noOffsets as { unscorable: string }).unscorable, /nooffsets\/completions returned no character offsets/);
+  const [genOnly] = await forcer(faults.url("genonly")).force(["Q: 1"], 0);
+  assert.match((genOnly as { unscorable: string }).unscorable, /genonly\/completions returned logprobs of generated tokens only/);
   const [noText] = await forcer(faults.url("notext"), "sglang").force(["Q: 1"], 0);
   assert.match((noText as { unscorable: string }).unscorable, /notext\/generate returned no token texts/);
   const [missing] = await forcer(faults.url("missing")).force(["Q: 1"], 0);

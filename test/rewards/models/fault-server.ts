@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
  * /html (200 with an HTML page), /html500 (502 HTML error page), /shape (200 JSON of the wrong
  * shape), /hang (never answers), /empty (200 with an empty body), /nologprobs (completions with
  * `logprobs: null`, as llama.cpp answers an echo request), /nooffsets (legacy logprobs without
- * text_offset), /notext (SGLang /generate logprobs without token texts); anything else is a 404.
+ * text_offset), /genonly (logprobs of the generated token only, as llama.cpp answers echo), /notext (SGLang /generate logprobs without token texts); anything else is a 404.
  */
 export async function startFaultServer(): Promise<{ url: (mode: string) => string; requests: string[]; close: () => Promise<void> }> {
   const requests: string[] = [];
@@ -32,6 +32,7 @@ export async function startFaultServer(): Promise<{ url: (mode: string) => strin
       if (mode === "html500") return void res.writeHead(502, { "content-type": "text/html" }).end("<html><head><title>502 Bad Gateway</title></head></html>");
       if (mode === "shape") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", result: [1, 2] }));
       if (mode === "nologprobs") return json({ choices: prompts.map((p, index) => ({ index, text: String(p), logprobs: null, finish_reason: "length" })) });
+      if (mode === "genonly") return json({ choices: prompts.map((p, index) => ({ index, text: String(p) + "7", logprobs: { tokens: ["7"], token_logprobs: [-0.5], text_offset: [String(p).length], top_logprobs: [{ "7": -0.5 }] }, finish_reason: "length" })) });
       if (mode === "nooffsets") return json({ choices: prompts.map((p, index) => ({ index, text: String(p), logprobs: { tokens: ["a"], token_logprobs: [null] }, finish_reason: "length" })) });
       if (mode === "notext") {
         const texts = Array.isArray(body.text) ? body.text : [body.text];

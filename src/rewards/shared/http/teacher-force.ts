@@ -145,12 +145,24 @@ export function legacyTokens(lp: LegacyLogprobs, text: string, where: string): {
     const v = values[i];
     if (v !== null && (typeof v !== "number" || Number.isNaN(v))) return { unscorable: `${where}: token ${i} has no logprob (found ${found(v)})` };
     const token: ForcedToken = { start: index[at], end: index[next], logprob: v as number | null };
+    const named = Array.isArray(lp.tokens) ? lp.tokens[i] : undefined;
+    if (typeof named === "string" && plainToken(named) && text.slice(token.start, token.start + named.length) !== named) {
+      return { unscorable: `${where} returned offsets that do not match the token texts (token ${i} ${JSON.stringify(named)} at character ${at})` };
+    }
     const t = tops(topList[i]);
     if (t) token.top = t;
     tokens.push(token);
   }
   if (tokens.length === 0) return { unscorable: `${where} returned no tokens for the text` };
   return { tokens };
+}
+
+/**
+ * A token text that must appear in the text at its offset: not empty, not a byte fallback
+ * ("bytes:\\xe2"), no replacement character, not a special token like <unk> or <|endoftext|>.
+ */
+function plainToken(t: string): boolean {
+  return t.length > 0 && !t.startsWith("bytes:") && !t.includes("\uFFFD") && !/^<[^<>\s]*>$/.test(t);
 }
 
 function parseVllm(json: unknown, batch: string[], url: string): Parsed<Forced[]> {
@@ -164,6 +176,12 @@ function parseVllm(json: unknown, batch: string[], url: string): Parsed<Forced[]
     const text = batch[index] ?? batch[j];
     if (!lp || typeof lp !== "object" || !Array.isArray((lp as LegacyLogprobs).token_logprobs)) {
       out[index] = { unscorable: `${url} returned no prompt logprobs (echo + logprobs); this server cannot teacher-force (llama.cpp's server, for one, does not echo prompt logprobs)` };
+      return;
+    }
+    // An echo starts with the text's first token, which nothing predicts: a number there means
+    // the logprobs are of generated tokens only (llama.cpp answers echo requests so).
+    if ((lp as { token_logprobs: unknown[] }).token_logprobs[0] !== null) {
+      out[index] = { unscorable: `${url} returned logprobs of generated tokens only, not of the prompt (echo); this server cannot teacher-force` };
       return;
     }
     out[index] = legacyTokens(lp as LegacyLogprobs, text, url);
