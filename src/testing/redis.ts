@@ -30,12 +30,15 @@ export async function startTestRedis(options: { binary?: string; timeoutMs?: num
   const binary = options.binary ?? process.env.REDIS_SERVER ?? "redis-server";
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "warning"], {
+    const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "notice"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let log = "";
     const ready = await new Promise<boolean>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`redis-server did not start within ${options.timeoutMs ?? 10_000} ms: ${log}`)), options.timeoutMs ?? 10_000);
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`redis-server did not start within ${options.timeoutMs ?? 10_000} ms: ${log}`));
+      }, options.timeoutMs ?? 10_000);
       const onData = (d: Buffer) => {
         log += d.toString();
         if (/ready to accept connections/i.test(log)) {
