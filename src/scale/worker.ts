@@ -89,7 +89,7 @@ export async function startChunkWorker(o: ChunkWorkerOptions): Promise<ChunkWork
         res.writeHead(404).end();
         return;
       }
-      q.exportPrometheusMetrics({ queue: name }).then(
+      q.exportPrometheusMetrics().then(
         (text) => res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(text),
         (err: Error) => res.writeHead(503).end(err.message),
       );
