@@ -18,7 +18,7 @@ const RECORDS = 48;
 before(async () => {
   redis = await startTestRedis();
   // A judge whose verdict depends on the record, so that a record landing on the wrong line shows.
-  judge = await startFakeJudgeServer({ latencyMs: 250, judge: (req) => ({ reason: "ok", score: (req.user.length % 10) + 1 }) });
+  judge = await startFakeJudgeServer({ latencyMs: 400, judge: (req) => ({ reason: "ok", score: (req.user.length % 10) + 1 }) });
   dir = tempDir();
   spec = join(dir, "judge.yaml");
   writeFileSync(spec, `rewards:\n  j: {type: judge, mode: pointwise, base_url: "${judge.url}", model: fake, cache: false, retries: 0, max_concurrency: 8}\nnormalize: {type: grpo}\n`);
@@ -47,7 +47,7 @@ test("queue: 3 workers, one SIGKILLed mid-chunk: the output is complete, in orde
   try {
     await Promise.all(workers.map((w) => w.waitFor(/ready: queue/)));
     const coordinator = spawnCli(["score", "--no-record", "--queue", redis.url, "--spec", spec, input, "--out", out, "--chunk-size", "4"]);
-    // The judge answers after 250 ms: a worker that has just started a chunk is in the middle of it.
+    // The judge answers after 400 ms: a worker that has just started a chunk is in the middle of it.
     const victim = await Promise.race(workers.map((w, i) => w.waitFor(/chunk (\d+) started/).then((m) => ({ i, chunk: Number(m[1]) }))));
     await workers[victim.i].kill("SIGKILL");
     assert.doesNotMatch(workers[victim.i].stderr(), new RegExp(`chunk ${victim.chunk} done`), "the worker was killed before it finished its chunk");
