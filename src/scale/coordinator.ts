@@ -10,7 +10,7 @@ import { StreamIoError, SummaryBuilder, type Summary } from "../pipeline/stream.
 import { LineSplitter } from "../pipeline/jsonl.ts";
 import type { Spec } from "../spec/spec.ts";
 import { type Chunk, chunkLines, readInputLines } from "./chunks.ts";
-import { type ChunkJobData, chunkJobId, QUEUE_PREFIX, queueName, redisConnection, specHash } from "./queue.ts";
+import { checkRedis, type ChunkJobData, chunkJobId, QUEUE_PREFIX, queueName, redisConnection, specHash } from "./queue.ts";
 
 export interface QueuedScoreOptions {
   /** redis://host:port/db */
@@ -96,6 +96,7 @@ export async function scoreQueued(o: QueuedScoreOptions): Promise<QueuedSummary>
   } catch (err) {
     throw new StreamIoError(`cannot read the input ${o.inputPath}: ${(err as Error).message}`);
   }
+  await checkRedis(o.queueUrl);
   const run = createHash("sha256").update(JSON.stringify({ spec: hash, ...input, chunkSize })).digest("hex").slice(0, 16);
   const partialPath = `${o.outPath}.partial`;
   const statePath = `${partialPath}.json`;
@@ -119,6 +120,8 @@ export async function scoreQueued(o: QueuedScoreOptions): Promise<QueuedSummary>
   }
 
   const queue = new Queue<ChunkJobData, string>(name, { connection: redisConnection(o.queueUrl), prefix: QUEUE_PREFIX });
+  // A Redis hiccup during the run is retried by the client; the commands that fail say why.
+  queue.on("error", () => {});
   try {
     await queue.waitUntilReady();
     // The chunk written last may still have its job (the run stopped between the two steps).

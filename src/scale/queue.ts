@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { Redis } from "ioredis";
 import { UsageError } from "../core/errors.ts";
+import { StreamIoError } from "../pipeline/stream.ts";
 
 /** The key prefix of every BullMQ key rewardsmith writes (`rewardsmith:<queue>:...`). */
 export const QUEUE_PREFIX = "rewardsmith";
@@ -46,4 +48,31 @@ export function queueName(hash: string): string {
 /** A chunk's job id: the same run and index always name the same job, so adding it again is a no-op. */
 export function chunkJobId(run: string, index: number): string {
   return `${run}-${index}`;
+}
+
+/** Fail at once, with one line, when Redis cannot be reached at start (BullMQ would retry forever). */
+export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
+  redisConnection(url);
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null, enableOfflineQueue: false });
+  let cause: Error | undefined;
+  client.on("error", (err: Error) => (cause ??= err));
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    throw new StreamIoError(`cannot reach the queue's Redis at ${redactUrl(url)}: ${(cause ?? (err as Error)).message}`);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A Redis URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return url;
+  }
 }

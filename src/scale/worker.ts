@@ -4,7 +4,7 @@ import type { RunFlags } from "../core/reward.ts";
 import { Scorer } from "../pipeline/scorer.ts";
 import { scoreLines } from "../pipeline/stream.ts";
 import type { Spec } from "../spec/spec.ts";
-import { type ChunkJobData, QUEUE_PREFIX, queueName, redisConnection, specHash } from "./queue.ts";
+import { checkRedis, type ChunkJobData, QUEUE_PREFIX, queueName, redisConnection, specHash } from "./queue.ts";
 
 export interface ChunkWorkerOptions {
   queueUrl: string;
@@ -40,6 +40,7 @@ export async function startChunkWorker(o: ChunkWorkerOptions): Promise<ChunkWork
   const hash = specHash(o.specPath);
   const name = queueName(hash);
   const log = o.log ?? (() => {});
+  await checkRedis(o.queueUrl);
   const scorer = new Scorer(o.spec, undefined, { flags: o.flags });
   const lockDuration = o.lockDurationMs ?? 30_000;
   let processed = 0;
@@ -84,6 +85,7 @@ export async function startChunkWorker(o: ChunkWorkerOptions): Promise<ChunkWork
   let metricsUrl: string | undefined;
   if (o.metricsPort !== undefined) {
     const q = (metricsQueue = new Queue(name, { connection: redisConnection(o.queueUrl), prefix: QUEUE_PREFIX }));
+    q.on("error", () => {});
     metrics = createServer((req, res) => {
       if (req.url !== "/metrics") {
         res.writeHead(404).end();

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { startFakeJudgeServer, type FakeJudgeServer } from "../../src/testing/judge-server.ts";
-import { startTestRedis, type TestRedis } from "../../src/testing/redis.ts";
+import { freePort, startTestRedis, type TestRedis } from "../../src/testing/redis.ts";
 import { runCli, tempDir } from "../helpers.ts";
 import { runState, spawnCli, until, type CliProcess } from "./helpers.ts";
 
@@ -103,4 +103,14 @@ test("queue: usage errors are refused before anything is queued", async () => {
   const r4 = await runCli(["worker", "--spec", spec]);
   assert.equal(r4.code, 2);
   assert.match(r4.stderr, /missing --queue/);
+  // No Redis there: one line and exit 1 at once, instead of retrying forever; nothing written.
+  const nobody = `redis://127.0.0.1:${await freePort()}/0`;
+  const r5 = await runCli(["worker", "--queue", nobody, "--spec", spec]);
+  assert.equal(r5.code, 1);
+  assert.match(r5.stderr, /cannot reach the queue's Redis at .*ECONNREFUSED/);
+  const out = join(dir, "never.jsonl");
+  const r6 = await runCli(["score", "--queue", nobody, "--spec", spec, input, "--out", out]);
+  assert.equal(r6.code, 1);
+  assert.match(r6.stderr, /cannot reach the queue's Redis/);
+  assert.equal(existsSync(`${out}.partial`), false);
 });
