@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ChatClient } from "../../src/rewards/shared/http/client.ts";
 import { clientConfig } from "../../src/rewards/shared/http/endpoint.ts";
+import { ModelEndpoint } from "../../src/rewards/shared/http/model-endpoint.ts";
 import { startFakeJudgeServer } from "../../src/testing/judge-server.ts";
 import { startTestRedis, type TestRedis } from "../../src/testing/redis.ts";
-import { runCli, tempDir } from "../helpers.ts";
+import { ROOT, runCli, tempDir } from "../helpers.ts";
 import { spawnCli } from "./helpers.ts";
 
 let redis: TestRedis;
@@ -126,4 +127,23 @@ test("shared breaker: failures seen by one process open the circuit for another,
     await b.close();
     await judge.close();
   }
+});
+
+test("shared cache: reward-model replies (ModelEndpoint) go to Redis too, and a second endpoint object hits them", async () => {
+  const o = { ...connection("http://127.0.0.1:9/v1", {}), cache: redis.url, global: undefined };
+  const sent: number[][] = [];
+  const send = async (batch: number[]) => {
+    sent.push(batch);
+    return batch.map((x) => ({ score: x * 2 }));
+  };
+  const first = new ModelEndpoint(o, { specDir: ROOT });
+  const a = await first.batched([1, 2, 3], 2, (x) => `item ${x}`, send);
+  await first.close();
+  const second = new ModelEndpoint(o, { specDir: ROOT });
+  const b = await second.batched([3, 2, 1], 2, (x) => `item ${x}`, send);
+  await second.close();
+  assert.deepEqual(a, [{ value: { score: 2 } }, { value: { score: 4 } }, { value: { score: 6 } }]);
+  assert.deepEqual(b, [{ value: { score: 6 } }, { value: { score: 4 } }, { value: { score: 2 } }]);
+  assert.deepEqual(sent, [[1, 2], [3]], "the second endpoint sent nothing");
+  assert.equal(second.cacheHits, 3);
 });

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { DEFAULT_CACHE_FILE, JudgeCache, type ReplyCache } from "./cache.ts";
+import type { ChatResponse } from "./client.ts";
 import type { ClientConfig } from "./json-client.ts";
 import { isRedisUrl, RedisEndpointState, RedisReplyCache } from "./redis.ts";
 
@@ -100,6 +101,6 @@ export function replyCachePath(cache: boolean | string, specDir: string): string
 }
 
 /** The reply cache at a replyCachePath: the SQLite file, or Redis for a redis:// URL. */
-export function openReplyCache(where: string): ReplyCache {
-  return isRedisUrl(where) ? new RedisReplyCache(where) : new JudgeCache(where);
+export function openReplyCache<T = ChatResponse>(where: string): ReplyCache<T> {
+  return isRedisUrl(where) ? new RedisReplyCache<T>(where) : new JudgeCache<T>(where);
 }

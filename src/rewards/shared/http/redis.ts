@@ -127,7 +127,7 @@ return f`,
  * (`cache: redis://host:6379/0`; `?ttl=86400` expires entries after a day). Redis being away
  * costs calls, never results: a failed read is a miss, a failed write is dropped.
  */
-export class RedisReplyCache implements ReplyCache {
+export class RedisReplyCache<T = ChatResponse> implements ReplyCache<T> {
   private readonly url: string;
   private readonly client: Redis;
   private readonly ttlS: number | undefined;
@@ -143,17 +143,17 @@ export class RedisReplyCache implements ReplyCache {
     this.client = acquire(this.url);
   }
 
-  async get(key: string): Promise<ChatResponse | undefined> {
+  async get(key: string): Promise<T | undefined> {
     try {
       const v = await this.client.get(`${REDIS_PREFIX}reply:${key}`);
-      return v === null ? undefined : (JSON.parse(v) as ChatResponse);
+      return v === null ? undefined : (JSON.parse(v) as T);
     } catch {
       this.errors++;
       return undefined;
     }
   }
 
-  async put(key: string, reply: ChatResponse): Promise<void> {
+  async put(key: string, reply: T): Promise<void> {
     try {
       const k = `${REDIS_PREFIX}reply:${key}`;
       if (this.ttlS) await this.client.set(k, JSON.stringify(reply), "EX", this.ttlS);
