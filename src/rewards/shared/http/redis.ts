@@ -53,7 +53,8 @@ async function release(url: string): Promise<void> {
 }
 
 type Scripted = Redis & {
-  rsSlot(bucket: string, leases: string, rate: number, burst: number, maxConcurrency: number, lease: string, leaseTtlMs: number): Promise<number>;
+  rsLease(leases: string, maxConcurrency: number, lease: string, leaseTtlMs: number): Promise<number>;
+  rsRate(bucket: string, intervalMs: number, burst: number): Promise<number>;
   rsAdmit(breaker: string, trial: string, threshold: number, trialTtlMs: number): Promise<[number, number, string | null]>;
   rsOutcome(breaker: string, trial: string, ok: number, trialFlag: number, threshold: number, cooldownMs: number, reason: string): Promise<number>;
 };
@@ -63,34 +64,30 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
 function defineScripts(client: Redis): void {
-  // A slot for one request: concurrency (leases that expire, so a crashed process gives its slots
-  // back) and a token bucket refilled at `rate` per ms up to `burst`, on Redis's clock.
-  // Returns 0 when granted, else the milliseconds to wait before asking again.
-  client.defineCommand("rsSlot", {
-    numberOfKeys: 2,
+  // Global concurrency: a lease per request in flight, in a sorted set scored by its expiry (a
+  // crashed process's leases lapse). Returns 0 when granted, else the ms to wait before asking again.
+  client.defineCommand("rsLease", {
+    numberOfKeys: 1,
     lua: `${NOW}
-local rate = tonumber(ARGV[1]); local burst = tonumber(ARGV[2]); local maxc = tonumber(ARGV[3])
-if maxc > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-  if redis.call('ZCARD', KEYS[2]) >= maxc then return 5 end
-end
-if rate > 0 then
-  local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-  local tokens = tonumber(b[1]) or burst
-  local ts = tonumber(b[2]) or now
-  tokens = math.min(burst, tokens + math.max(0, now - ts) * rate)
-  if tokens < 1 then
-    redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
-    return math.max(1, math.ceil((1 - tokens) / rate))
-  end
-  redis.call('HSET', KEYS[1], 'tokens', tostring(tokens - 1), 'ts', now)
-  redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate) + 60000)
-end
-if maxc > 0 then
-  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[5]), ARGV[4])
-  redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[5]) + 60000)
-end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 5 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]) + 60000)
 return 0`,
+  });
+  // Global rate: a token bucket kept as its "theoretical arrival time" (GCRA) on Redis's clock.
+  // Each call reserves the next free send time and returns how many ms from now it is, so a
+  // process sleeps once and never polls; a late wake-up does not lose the slot for the others.
+  // `burst` requests may go back to back after a quiet spell.
+  client.defineCommand("rsRate", {
+    numberOfKeys: 1,
+    lua: `${NOW}
+local interval = tonumber(ARGV[1]); local burst = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local t = math.max(tat, now - (burst - 1) * interval)
+local sendAt = math.max(t, now)
+redis.call('SET', KEYS[1], tostring(t + interval), 'PX', math.ceil(t + interval - now + burst * interval) + 60000)
+return math.ceil(sendAt - now)`,
   });
   // The circuit breaker's admission (same rules as CircuitBreaker, state in one hash):
   // {1, trial} may go; {0, ms until the trial, last error} refused (-1: a trial is in flight).
@@ -205,21 +202,31 @@ export class RedisEndpointState implements SharedEndpointState {
   }
 
   async slot(): Promise<() => void> {
-    const rate = this.o.requestsPerS !== undefined ? this.o.requestsPerS / 1000 : 0;
-    const burst = this.o.burst ?? 1;
     const maxc = this.o.maxConcurrency ?? 0;
-    if (rate === 0 && maxc === 0) return () => {};
-    const lease = randomUUID();
-    for (;;) {
-      const wait = await this.client.rsSlot(this.keys.bucket, this.keys.leases, rate, burst, maxc, lease, this.o.leaseTtlMs);
-      if (wait === 0) break;
-      // A little jitter, so that waiting processes do not ask in lockstep.
-      await sleep(wait * (1 + Math.random() * 0.1));
+    let done = () => {};
+    if (maxc > 0) {
+      // First a place among the requests in flight, then the rate's send time (held meanwhile).
+      const lease = randomUUID();
+      for (;;) {
+        const wait = await this.client.rsLease(this.keys.leases, maxc, lease, this.o.leaseTtlMs);
+        if (wait === 0) break;
+        // A little jitter, so that waiting processes do not ask in lockstep.
+        await sleep(wait * (1 + Math.random()));
+      }
+      done = () => {
+        if (!this.closed) this.client.zrem(this.keys.leases, lease).catch(() => {});
+      };
     }
-    if (maxc === 0) return () => {};
-    return () => {
-      if (!this.closed) this.client.zrem(this.keys.leases, lease).catch(() => {});
-    };
+    if (this.o.requestsPerS !== undefined) {
+      try {
+        const delay = await this.client.rsRate(this.keys.bucket, 1000 / this.o.requestsPerS, this.o.burst ?? 1);
+        if (delay > 0) await sleep(delay);
+      } catch (err) {
+        done();
+        throw err;
+      }
+    }
+    return done;
   }
 
   async admit(): Promise<Admission> {
