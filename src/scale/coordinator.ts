@@ -119,6 +119,12 @@ export async function scoreQueued(o: QueuedScoreOptions): Promise<QueuedSummary>
     throw new StreamIoError(`cannot write ${partialPath}: ${(err as Error).message}`);
   }
 
+  // Closed once: a descriptor number closed twice may by then belong to another file.
+  let fdOpen = true;
+  const closeFd = () => {
+    if (fdOpen) closeSync(fd);
+    fdOpen = false;
+  };
   const queue = new Queue<ChunkJobData, string>(name, { connection: redisConnection(o.queueUrl), prefix: QUEUE_PREFIX });
   // A Redis hiccup during the run is retried by the client; the commands that fail say why.
   queue.on("error", () => {});
@@ -223,10 +229,10 @@ export async function scoreQueued(o: QueuedScoreOptions): Promise<QueuedSummary>
       const out = createWriteStream(o.outPath);
       await appendColumns(fd, out, normalized);
       await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(new StreamIoError(`cannot write the output: ${err.message}`)) : resolve())));
-      closeSync(fd);
+      closeFd();
       rmSync(partialPath, { force: true });
     } else {
-      closeSync(fd);
+      closeFd();
       renameSync(partialPath, o.outPath);
     }
     rmSync(statePath, { force: true });
@@ -236,11 +242,7 @@ export async function scoreQueued(o: QueuedScoreOptions): Promise<QueuedSummary>
     if (st.dead > 0) summary.deadLetterPath = deadPath;
     return summary;
   } finally {
-    try {
-      closeSync(fd);
-    } catch {
-      // closed above
-    }
+    closeFd();
     await queue.close();
   }
 }
