@@ -125,3 +125,10 @@ export { confidenceReward } from "./rewards/confidence/index.ts";
 export { perplexityReward } from "./rewards/perplexity/index.ts";
 export { selfCertaintyReward } from "./rewards/self_certainty/index.ts";
 export { implicitPrmReward } from "./rewards/implicit_prm/index.ts";
+// Scale-out: queued batch scoring on BullMQ, Redis shared state of model-server clients (docs/scale.md).
+export { scoreQueued, startChunkWorker, chunkLines, readInputLines, queueName, specHash, QUEUE_PREFIX } from "./scale/index.ts";
+export type { QueuedScoreOptions, QueuedProgress, QueuedSummary, ChunkWorker, ChunkWorkerOptions, Chunk, InputLine, ChunkJobData } from "./scale/index.ts";
+export { RedisReplyCache, RedisEndpointState, isRedisUrl, type GlobalLimits } from "./rewards/shared/http/redis.ts";
+export { openReplyCache } from "./rewards/shared/http/endpoint.ts";
+export type { ReplyCache } from "./rewards/shared/http/cache.ts";
+export type { SharedEndpointState } from "./rewards/shared/http/json-client.ts";

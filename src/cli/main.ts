@@ -10,6 +10,7 @@ import { validateCommand, validateHelp } from "./commands/validate.ts";
 import { reportCommand, reportHelp } from "./commands/report.ts";
 import { runsCommand, runsHelp } from "./commands/runs.ts";
 import { viewCommand, viewHelp } from "./commands/view.ts";
+import { workerCommand, workerHelp } from "./commands/worker.ts";
 
 interface Command {
   summary: string;
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   view: { summary: "open the dashboard over recorded runs or results files", help: viewHelp, run: viewCommand },
   report: { summary: "write a self-contained HTML report of a results file", help: reportHelp, run: reportCommand },
   eval: { summary: "evaluate a reward on RewardBench/RM-Bench/JudgeBench/ProcessBench-style data", help: evalHelp, run: evalCommand },
+  worker: { summary: "score chunk jobs of queued runs (score --queue) from Redis", help: workerHelp, run: workerCommand },
 };
 
 function usage(): string {

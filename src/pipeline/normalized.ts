@@ -72,7 +72,7 @@ export async function scoreStreamNormalized(scorer: Scorer, input: Readable, out
 }
 
 /** Copy the spooled output lines to `output`, appending the computed fields before each closing brace. */
-async function appendColumns(spoolFd: number, output: Writable, n: Normalized): Promise<void> {
+export async function appendColumns(spoolFd: number, output: Writable, n: Normalized): Promise<void> {
   let outputError: Error | undefined;
   const onError = (err: Error) => (outputError ??= err);
   output.on("error", onError);

@@ -158,7 +158,7 @@ export async function scoreStream(scorer: Scorer, input: Readable, output: Writa
   return summary;
 }
 
-interface ScoredBatch {
+export interface ScoredBatch {
   inputs: unknown[];
   records: OutputRecord[];
 }
@@ -197,7 +197,8 @@ function parseOrUndefined(text: string): unknown {
   }
 }
 
-async function scoreLines(scorer: Scorer, lines: Array<string | null>, firstLine: number): Promise<ScoredBatch> {
+/** Score the lines of one batch (null: a line that is not UTF-8); `firstLine` numbers them in the reasons of bad lines. */
+export async function scoreLines(scorer: Scorer, lines: Array<string | null>, firstLine: number): Promise<ScoredBatch> {
   const out = new Array<OutputRecord>(lines.length);
   const inputs = new Array<unknown>(lines.length);
   const raws: unknown[] = [];

@@ -21,6 +21,8 @@ export interface RewardApp {
   app: FastifyInstance;
   service: ScoringService;
   metrics: ServerMetrics;
+  /** From now on /ready answers 503 (a load balancer stops sending new work); requests are still served. */
+  drain(): void;
 }
 
 const NDJSON = "application/x-ndjson";
@@ -48,6 +50,7 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
   // While shutting down, answer in-flight requests with "Connection: close" so their keep-alive
   // connections end with the response instead of holding the shutdown open.
   let closing = false;
+  let draining = false;
   app.addHook("preClose", (done) => {
     closing = true;
     done();
@@ -86,7 +89,10 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
   const deadlineOf = (reply: FastifyReply) => performance.now() - reply.elapsedTime + options.timeoutMs;
 
   app.get("/health", async () => ({ status: "ok" }));
-  app.get("/ready", async () => ({ status: "ready", rewards: rewardNames, null_reward: nullReward, workers: extras.workers ?? 1 }));
+  app.get("/ready", async (_request, reply) => {
+    if (draining || closing) return reply.code(503).send({ status: "draining", rewards: rewardNames, workers: extras.workers ?? 1 });
+    return { status: "ready", rewards: rewardNames, null_reward: nullReward, workers: extras.workers ?? 1 };
+  });
   app.get("/metrics", async (_request, reply) => reply.type(metrics.registry.contentType).send(await metricsText()));
 
   app.post("/v1/score", scoring, async (request, reply) => {
@@ -163,7 +169,14 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
     return openrlhfResponse(results, notPrefix, rewardNames, nullReward);
   });
 
-  return { app, service, metrics };
+  return {
+    app,
+    service,
+    metrics,
+    drain: () => {
+      draining = true;
+    },
+  };
 }
 
 function errorBody(statusCode: number, message: string) {

@@ -22,6 +22,11 @@ export interface ServerOptions {
   logRecords: boolean;
   /** After SIGTERM, in-flight requests get this long before the process exits anyway. */
   shutdownTimeoutMs: number;
+  /**
+   * After SIGTERM, keep serving this long with /ready answering 503 before closing the listener,
+   * so that a load balancer (a Kubernetes Service) takes the replica out first. 0: close at once.
+   */
+  drainMs?: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {

@@ -50,7 +50,14 @@ export async function startServer(spec: Spec, options: ServerOptions, extras: Ap
 export function serveUntilSignal(server: RunningServer, options: ServerOptions): Promise<number> {
   const log = server.app.log;
   return new Promise((resolve) => {
-    const stop = (signal: string) => {
+    const stop = async (signal: string) => {
+      const drainMs = options.drainMs ?? 0;
+      if (drainMs > 0) {
+        // Not ready from now on: the balancer stops routing here while accepted work still gets answers.
+        server.drain();
+        log.info({ signal, drain_ms: drainMs }, "draining: /ready answers 503, requests are still served");
+        await new Promise((r) => setTimeout(r, drainMs));
+      }
       log.info({ signal, in_flight: server.service.admission.active }, "shutting down: finishing accepted requests");
       const tooLong = setTimeout(() => {
         log.error({ timeout_ms: options.shutdownTimeoutMs }, "shutdown took too long; exiting with requests unanswered");
@@ -69,7 +76,7 @@ export function serveUntilSignal(server: RunningServer, options: ServerOptions):
         },
       );
     };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => void stop("SIGTERM"));
+    process.once("SIGINT", () => void stop("SIGINT"));
   });
 }

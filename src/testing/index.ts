@@ -11,3 +11,4 @@ export { loadTestModel, readModel, type TestModel, type TestModelConfig, type De
 export { generate, scoreText, type Generation, type SampleOptions, type ScoredToken } from "./testmodel/sample.ts";
 export { createRng, type Rng } from "./testmodel/rng.ts";
 export { encode, decode, VOCAB, EOS, type Encoded } from "./testmodel/tokenizer.ts";
+export { startTestRedis, freePort, type TestRedis } from "./redis.ts";

@@ -5,7 +5,8 @@ import { UsageError } from "../../core/errors.ts";
 import { Scorer } from "../../pipeline/scorer.ts";
 import { loadSpec } from "../../spec/parse.ts";
 import { scoreStreamNormalized } from "../../pipeline/normalized.ts";
-import { scoreStream, StreamIoError } from "../../pipeline/stream.ts";
+import { scoreStream, StreamIoError, type Summary } from "../../pipeline/stream.ts";
+import { scoreQueued } from "../../scale/coordinator.ts";
 import { DEFAULT_STORE_DIR, recordRun, RunStore, storeDir } from "../../store/index.ts";
 import { parseCommandArgs, positiveInt } from "../args.ts";
 import { formatSummary, ProgressLine } from "../progress.ts";
@@ -31,6 +32,14 @@ Options:
   --unsafe-no-sandbox  run programs of \`code\` rewards on this machine WITHOUT the bubblewrap
                        sandbox (rlimits only); only for trusted code where bwrap cannot run
 
+Distributed (see docs/scale.md):
+  --queue <redis-url>  cut the input into chunk jobs on a BullMQ queue in Redis, e.g.
+                       redis://127.0.0.1:6379/0; 'rewardsmith worker --queue <url> --spec <file>'
+                       processes (any number, any machine) score them; needs an input file and
+                       --out <file>. Running the same command again after a crash continues.
+  --chunk-size <n>     lines per chunk job (a group is never split)    (default 256)
+  --attempts <n>       tries per chunk before the dead-letter report   (default 3)
+
 Recorded runs are listed by 'rewardsmith runs' and shown by 'rewardsmith view'; the store keeps
 the spec, file paths and hashes, the summary and each record's offsets (records stay in --out).
 
@@ -49,6 +58,9 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     "no-record": { type: "boolean" },
     store: { type: "string" },
     name: { type: "string" },
+    queue: { type: "string" },
+    "chunk-size": { type: "string" },
+    attempts: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -67,6 +79,35 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const batchSize = positiveInt(values["batch-size"], "--batch-size");
 
   const spec = loadSpec(values.spec);
+  if (values.queue !== undefined) {
+    if (inputPath === "-") throw new UsageError("--queue needs an input file (a resumed run reads it again), not standard input");
+    if (!toFile) throw new UsageError("--queue needs --out <file> (the results are assembled there)");
+    if (values["no-cache"] || values["unsafe-no-sandbox"]) throw new UsageError("--no-cache and --unsafe-no-sandbox are flags of the workers in a queued run: pass them to 'rewardsmith worker'");
+    if (sameFile(inputPath, values.out!)) throw new UsageError(`--out ${values.out} is the input file; write the results elsewhere`);
+    const progress = !values.quiet && process.stderr.isTTY ? new ProgressLine(process.stderr, statSafe(inputPath)) : undefined;
+    let summary;
+    try {
+      summary = await scoreQueued({
+        queueUrl: values.queue,
+        specPath: values.spec,
+        spec,
+        inputPath,
+        outPath: values.out!,
+        chunkSize: positiveInt(values["chunk-size"], "--chunk-size"),
+        attempts: positiveInt(values.attempts, "--attempts"),
+        onProgress: (p) => progress?.update(p),
+      });
+    } finally {
+      progress?.clear();
+    }
+    if (!values.quiet) {
+      process.stderr.write(formatSummary(summary));
+      process.stderr.write(`  queue ${summary.queue} · run ${summary.run} · ${summary.chunks} chunks${summary.resumedChunks > 0 ? ` (${summary.resumedChunks} written before the restart)` : ""}\n`);
+      if (summary.deadChunks > 0) process.stderr.write(`  ${summary.deadChunks} chunks failed every attempt: their records are errors; see ${summary.deadLetterPath}\n`);
+    }
+    if (record) await recordScoredRun(values, inputPath, spec, summary);
+    return 0;
+  }
   const flags = { noCache: values["no-cache"] === true, unsafeNoSandbox: values["unsafe-no-sandbox"] === true };
   if (flags.unsafeNoSandbox) process.stderr.write("rewardsmith score: --unsafe-no-sandbox: model-written programs run on this machine without isolation\n");
   // Build the rewards first: a spec they refuse (no sandbox, bad calibration file) must not
@@ -109,26 +150,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     progress?.clear();
     if (output !== process.stdout) await new Promise<void>((resolve, reject) => output.end((err?: Error | null) => (err ? reject(new StreamIoError(`cannot write the output: ${err.message}`)) : resolve())));
     if (!values.quiet) process.stderr.write(formatSummary(summary));
-    if (record) {
-      let store: RunStore | undefined;
-      try {
-        store = new RunStore(storeDir(values.store));
-        const run = await recordRun(store, {
-          outputPath: values.out!,
-          // A pipe or device cannot be read a second time for the index: the run is kept without its input.
-          inputPath: inputPath !== "-" && statSync(inputPath).isFile() ? inputPath : undefined,
-          specPath: values.spec,
-          fields: spec.fields as Record<string, string>,
-          summary,
-          name: values.name,
-        });
-        if (!values.quiet) process.stderr.write(`  recorded as run ${run.id} in ${store.path} (rewardsmith view)\n`);
-      } catch (err) {
-        throw new StreamIoError(`the results are written, but the run could not be recorded: ${(err as Error).message}`);
-      } finally {
-        store?.close();
-      }
-    }
+    if (record) await recordScoredRun(values, inputPath, spec, summary);
     return 0;
   } finally {
     progress?.clear();
@@ -143,5 +165,39 @@ function sameFile(a: string, b: string): boolean {
     return x.dev === y.dev && x.ino === y.ino;
   } catch {
     return false; // the output does not exist yet
+  }
+}
+
+async function recordScoredRun(
+  values: { out?: string; spec?: string; store?: string; name?: string; quiet?: boolean },
+  inputPath: string,
+  spec: ReturnType<typeof loadSpec>,
+  summary: Summary,
+): Promise<void> {
+  let store: RunStore | undefined;
+  try {
+    store = new RunStore(storeDir(values.store));
+    const run = await recordRun(store, {
+      outputPath: values.out!,
+      // A pipe or device cannot be read a second time for the index: the run is kept without its input.
+      inputPath: inputPath !== "-" && statSync(inputPath).isFile() ? inputPath : undefined,
+      specPath: values.spec!,
+      fields: spec.fields as Record<string, string>,
+      summary,
+      name: values.name,
+    });
+    if (!values.quiet) process.stderr.write(`  recorded as run ${run.id} in ${store.path} (rewardsmith view)\n`);
+  } catch (err) {
+    throw new StreamIoError(`the results are written, but the run could not be recorded: ${(err as Error).message}`);
+  } finally {
+    store?.close();
+  }
+}
+
+function statSafe(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
   }
 }

@@ -28,6 +28,9 @@ Options:
   --max-records <n>        most records per request (413 above)                 (default ${D.maxRecords})
   --chunk-size <n>         records scored between yields to other requests      (default ${D.chunkSize})
   --shutdown-timeout-ms <n> longest graceful shutdown                           (default ${D.shutdownTimeoutMs})
+  --drain-ms <n>           after SIGTERM, keep serving this long with /ready
+                           answering 503 (a load balancer takes the replica out
+                           first; see docs/scale.md)                             (default 0)
   --log-level <level>      fatal, error, warn, info, debug, trace, silent       (default ${D.logLevel})
   --log-records            also log records and results (completions included)`;
 
@@ -47,6 +50,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     "max-records": { type: "string" },
     "chunk-size": { type: "string" },
     "shutdown-timeout-ms": { type: "string" },
+    "drain-ms": { type: "string" },
     "log-level": { type: "string" },
     "log-records": { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -74,6 +78,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     logLevel,
     logRecords: values["log-records"] ?? false,
     shutdownTimeoutMs: positiveInt(values["shutdown-timeout-ms"], "--shutdown-timeout-ms") ?? D.shutdownTimeoutMs,
+    drainMs: nonNegativeInt(values["drain-ms"], "--drain-ms") ?? 0,
   };
   const workers = positiveInt(values.workers, "--workers") ?? 1;
   const spec = loadSpec(values.spec);
@@ -87,7 +92,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     await new Scorer(spec).close();
     const status = await runPrimary({
       workers,
-      shutdownTimeoutMs: options.shutdownTimeoutMs,
+      // Each worker drains (its /ready answers 503) before its graceful shutdown starts.
+      shutdownTimeoutMs: options.shutdownTimeoutMs + (options.drainMs ?? 0),
       onListening: ({ port }) => announce(`http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${port}`),
       log: (message) => process.stderr.write(`rewardsmith serve: ${message}\n`),
     });

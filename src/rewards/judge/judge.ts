@@ -2,9 +2,10 @@ import type { Reward } from "../../core/reward.ts";
 import { completionText, promptText, referenceText } from "../../core/text.ts";
 import type { ComponentResult, RewardResult, Sample } from "../../core/types.ts";
 import { failed, ok, unscorable } from "../../core/types.ts";
-import { cacheKey, JudgeCache } from "../shared/http/cache.ts";
+import { cacheKey } from "../shared/http/cache.ts";
 import { ChatClient, type ChatResponse } from "../shared/http/client.ts";
-import { clientConfig, replyCachePath } from "../shared/http/endpoint.ts";
+import { clientConfig, openReplyCache, replyCachePath } from "../shared/http/endpoint.ts";
+import type { ReplyCache } from "../shared/http/cache.ts";
 import { type ImagePart, imageParts } from "../shared/images.ts";
 import { type Criterion, listCriteria, recordCriteria } from "./criteria.ts";
 import { degenerateReason, LengthBias } from "./guards.ts";
@@ -37,7 +38,7 @@ export class Judge implements Reward {
   private readonly o: JudgeOptions;
   private readonly cachePath: string | undefined;
   private readonly specDir: string;
-  private cache: JudgeCache | undefined;
+  private cache: ReplyCache | undefined;
   private readonly kind: VerdictKind;
   private readonly format: Record<string, unknown> | undefined;
   private readonly lengthBias = new LengthBias();
@@ -90,8 +91,9 @@ export class Judge implements Reward {
     return out;
   }
 
-  close(): void {
-    this.cache?.close();
+  async close(): Promise<void> {
+    await this.client.close();
+    await this.cache?.close();
     this.cache = undefined;
   }
 
@@ -245,9 +247,9 @@ export class Judge implements Reward {
   private async ask(body: Record<string, unknown>, sample: number): Promise<ChatResponse> {
     let key: string | undefined;
     if (this.cachePath) {
-      this.cache ??= new JudgeCache(this.cachePath);
+      this.cache ??= openReplyCache(this.cachePath);
       key = cacheKey(body, sample);
-      const hit = this.cache.get(key);
+      const hit = await this.cache.get(key);
       if (hit) {
         this.counts.cacheHits++;
         return hit;
@@ -259,7 +261,7 @@ export class Judge implements Reward {
     } catch (err) {
       throw new VerdictError((err as Error).message);
     }
-    if (key) this.cache?.put(key, reply);
+    if (key) await this.cache?.put(key, reply);
     return reply;
   }
 }

@@ -3,11 +3,12 @@ import type { Reward } from "../../core/reward.ts";
 import { completionText, promptText, referenceText } from "../../core/text.ts";
 import type { RewardResult, Sample, Segment, Step } from "../../core/types.ts";
 import { failed, ok } from "../../core/types.ts";
-import { cacheKey, JudgeCache } from "../shared/http/cache.ts";
+import { cacheKey } from "../shared/http/cache.ts";
 import { ChatClient, JudgeRequestError } from "../shared/http/client.ts";
 import { degenerateReason } from "./guards.ts";
 import { judgeOptions } from "./options.ts";
-import { clientConfig, replyCachePath } from "../shared/http/endpoint.ts";
+import { clientConfig, openReplyCache, replyCachePath } from "../shared/http/endpoint.ts";
+import type { ReplyCache } from "../shared/http/cache.ts";
 import { placeholdersOf, render } from "./prompts.ts";
 import { excerpt, findJsonObject } from "./verdict.ts";
 import { placeQuote, sentences } from "./span-match.ts";
@@ -98,7 +99,7 @@ export class SpanJudge implements Reward {
   private readonly o: SpansJudgeOptions;
   private readonly client: ChatClient;
   private readonly cachePath: string | undefined;
-  private cache: JudgeCache | undefined;
+  private cache: ReplyCache | undefined;
   private readonly counts = { cacheHits: 0, guarded: 0, unplaced: 0, spans: 0 };
 
   constructor(name: string, options: SpansJudgeOptions, specDir: string, apiKey: string | undefined) {
@@ -127,8 +128,9 @@ export class SpanJudge implements Reward {
     };
   }
 
-  close(): void {
-    this.cache?.close();
+  async close(): Promise<void> {
+    await this.client.close();
+    await this.cache?.close();
     this.cache = undefined;
   }
 
@@ -208,15 +210,15 @@ export class SpanJudge implements Reward {
   }
 
   private async ask(body: Record<string, unknown>): Promise<string> {
-    if (this.cachePath && !this.cache) this.cache = new JudgeCache(this.cachePath);
+    if (this.cachePath && !this.cache) this.cache = openReplyCache(this.cachePath);
     const key = this.cache ? cacheKey(body, 0) : undefined;
-    const hit = key ? this.cache!.get(key) : undefined;
+    const hit = key ? await this.cache!.get(key) : undefined;
     if (hit) {
       this.counts.cacheHits++;
       return hit.text;
     }
     const reply = await this.client.complete(body);
-    if (key && !reply.truncated) this.cache!.put(key, reply);
+    if (key && !reply.truncated) await this.cache!.put(key, reply);
     if (reply.truncated) throw new JudgeRequestError(`the judge's reply was cut off at max_tokens ${this.o.max_tokens}: ${excerpt(reply.text)}`);
     return reply.text;
   }

@@ -16,8 +16,15 @@ export function cacheKey(body: Record<string, unknown>, sample: number): string 
   return createHash("sha256").update(JSON.stringify([body, sample])).digest("hex");
 }
 
+/** A store of replies by request hash; the SQLite JudgeCache and the Redis one (redis.ts) implement it. */
+export interface ReplyCache<T = ChatResponse> {
+  get(key: string): T | undefined | Promise<T | undefined>;
+  put(key: string, reply: T): void | Promise<void>;
+  close(): void | Promise<void>;
+}
+
 /** A content-addressed store of model replies (judges' chat replies by default; reward models store their own shapes) in an embedded SQLite file: re-scoring a file costs no calls. */
-export class JudgeCache<T = ChatResponse> {
+export class JudgeCache<T = ChatResponse> implements ReplyCache<T> {
   private readonly db: DatabaseSync;
   private readonly getStmt: StatementSync;
   private readonly putStmt: StatementSync;

@@ -39,6 +39,11 @@ export class ChatClient {
     return this.http.stats;
   }
 
+  /** Release the shared-state connection (Redis), when there is one. */
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
   /** Send one chat-completions request; resolves with the reply or rejects with a JudgeRequestError. */
   complete(body: Record<string, unknown>): Promise<ChatResponse> {
     const payload = this.structured ? body : withoutResponseFormat(body);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { CircuitBreaker } from "./breaker.ts";
+import { type Admission, CircuitBreaker } from "./breaker.ts";
 import { Limiter } from "./limiter.ts";
 import { excerpt } from "../../../core/text.ts";
 
@@ -13,6 +13,19 @@ export interface ClientConfig {
   maxConcurrency: number;
   breakerFailures: number;
   breakerCooldownMs: number;
+  /** State shared with other processes through Redis (global rate/concurrency limits, the breaker); none by default. */
+  shared?: SharedEndpointState;
+}
+
+/** What JsonClient asks of a shared endpoint state (see RedisEndpointState). */
+export interface SharedEndpointState {
+  readonly sharedBreaker: boolean;
+  /** Wait for a global slot for one request; call the returned function when the request ends. */
+  slot(): Promise<() => void>;
+  admit(): Promise<Admission>;
+  success(trial: boolean): Promise<void>;
+  failure(reason: string, trial: boolean): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** The longest a Retry-After header may make us wait. */
@@ -90,7 +103,15 @@ export class JsonClient {
     const early = this.breaker.refusal();
     if (early !== undefined) throw this.refuse(what, early);
     await this.limiter.acquire();
-    const admission = this.breaker.admit();
+    const shared = this.config.shared;
+    let admission: Admission;
+    if (shared?.sharedBreaker) {
+      try {
+        admission = await shared.admit();
+      } catch (err) {
+        admission = { ok: false, reason: `the shared circuit state in Redis cannot be read: ${(err as Error).message}` };
+      }
+    } else admission = this.breaker.admit();
     if (!admission.ok) {
       this.limiter.release();
       throw this.refuse(what, admission.reason);
@@ -119,7 +140,8 @@ export class JsonClient {
     for (let attempt = 0; ; attempt++) {
       const result = await this.attempt(url, payload, options.parse);
       if (result.error === undefined) {
-        this.breaker.success(trial);
+        if (this.config.shared?.sharedBreaker) await this.config.shared.success(trial);
+        else this.breaker.success(trial);
         return result.value as T;
       }
       last = result.error;
@@ -144,13 +166,36 @@ export class JsonClient {
       const backoff = this.config.backoffMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
       await sleep(Math.max(backoff, result.retryAfterMs ?? 0));
     }
-    this.breaker.failure(last, trial);
+    if (this.config.shared?.sharedBreaker) await this.config.shared.failure(last, trial);
+    else this.breaker.failure(last, trial);
     this.stats.failures++;
     const tries = retried > 0 ? ` (after ${retried} retries)` : "";
     throw new EndpointRequestError(`${what} to ${url} failed${tries}: ${last}`);
   }
 
   private async attempt<T>(url: string, payload: Record<string, unknown>, parse: PostOptions<T>["parse"]): Promise<Attempt<T>> {
+    const shared = this.config.shared;
+    if (!shared) return this.send(url, payload, parse);
+    // Every attempt (retries too) takes a slot of the endpoint's global rate and concurrency limit.
+    let done: () => void;
+    try {
+      done = await shared.slot();
+    } catch (err) {
+      return { error: `the global limit in Redis cannot be reached: ${(err as Error).message}`, retryable: true };
+    }
+    try {
+      return await this.send(url, payload, parse);
+    } finally {
+      done();
+    }
+  }
+
+  /** Close what the client holds outside this process (its Redis connection). */
+  async close(): Promise<void> {
+    await this.config.shared?.close();
+  }
+
+  private async send<T>(url: string, payload: Record<string, unknown>, parse: PostOptions<T>["parse"]): Promise<Attempt<T>> {
     this.stats.requests++;
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (this.config.apiKey) headers.authorization = `Bearer ${this.config.apiKey}`;

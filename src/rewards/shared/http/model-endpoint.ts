@@ -1,6 +1,6 @@
 import type { RewardContext } from "../../../core/reward.ts";
-import { cacheKey, JudgeCache } from "./cache.ts";
-import { clientConfig, type EndpointConnection, endpointApiKey, replyCachePath } from "./endpoint.ts";
+import { cacheKey, type ReplyCache } from "./cache.ts";
+import { clientConfig, type EndpointConnection, endpointApiKey, openReplyCache, replyCachePath } from "./endpoint.ts";
 import { JsonClient, type Parsed } from "./json-client.ts";
 
 /**
@@ -13,7 +13,7 @@ export class ModelEndpoint {
   /** The server's origin plus any path before a trailing /v1 (vLLM's /pooling, SGLang's /generate, TEI's /predict live there). */
   readonly root: string;
   private readonly cachePath: string | undefined;
-  private cache: JudgeCache<unknown> | undefined;
+  private cache: ReplyCache<unknown> | undefined;
   cacheHits = 0;
 
   constructor(o: EndpointConnection, context: Pick<RewardContext, "specDir" | "flags">) {
@@ -45,11 +45,13 @@ export class ModelEndpoint {
     const out = new Array<{ value: O } | { error: string }>(items.length);
     const keys: Array<string | undefined> = new Array(items.length);
     const todo: number[] = [];
-    if (this.cachePath && keyOf) this.cache ??= new JudgeCache<unknown>(this.cachePath);
+    if (this.cachePath && keyOf) this.cache ??= openReplyCache<unknown>(this.cachePath);
+    const cache = this.cache;
+    // All lookups at once: one round trip's wait for a Redis cache, none for the SQLite file.
+    const hits = cache && keyOf ? await Promise.all(items.map((item, i) => cache.get((keys[i] = cacheKey({ item: keyOf(item) }, 0))))) : undefined;
     for (let i = 0; i < items.length; i++) {
-      if (this.cache && keyOf) {
-        keys[i] = cacheKey({ item: keyOf(items[i]) }, 0);
-        const hit = this.cache.get(keys[i]!);
+      if (hits) {
+        const hit = hits[i];
         if (hit !== undefined) {
           this.cacheHits++;
           out[i] = { value: hit as O };
@@ -101,9 +103,10 @@ export class ModelEndpoint {
     return { requests: s.requests, cache_hits: this.cacheHits, retries: s.retries, failed_requests: s.failures, max_in_flight: s.maxInFlight, prompt_tokens: s.promptTokens };
   }
 
-  close(): void {
-    this.cache?.close();
+  async close(): Promise<void> {
+    const cache = this.cache;
     this.cache = undefined;
+    await Promise.all([this.http.close(), cache?.close()]);
   }
 }
 
