@@ -118,6 +118,8 @@ export class Searcher {
     if (select === "step" && !this.step && (options.strategy === "best_of_n" || options.strategy === "weighted_vote")) throw new TypeError(`select: step needs a step scorer`);
     if (select === "outcome" && !this.outcome && options.strategy !== "majority") throw new TypeError(`strategy ${options.strategy} needs a scorer: an outcome spec (spec / --spec) or a step scorer (stepSpec / --step-spec)`);
     if (options.final === "outcome" && !this.outcome) throw new TypeError("final: outcome needs an outcome spec");
+    if (options.potentialTemperature !== undefined && !(options.potentialTemperature > 0)) throw new TypeError(`potential temperature must be > 0, found ${options.potentialTemperature}`);
+    if (options.essThreshold !== undefined && !(options.essThreshold >= 0 && options.essThreshold <= 1)) throw new TypeError(`ESS threshold must be in [0, 1], found ${options.essThreshold}`);
     this.strategyOptions = {
       n,
       k,
@@ -179,7 +181,9 @@ export class Searcher {
       }
       if (selection.votes) record.votes = selection.votes;
       run.finish(chosen);
-      return record;
+      // The trace last: it may hold the whole tree.
+      const { trace, ...rest } = record;
+      return { ...rest, trace };
     } catch (err) {
       run.finish(undefined);
       return { id, status: "error", reason: `search failed: ${errorMessage(err)}`, strategy: o.strategy, answer: null, candidates: 0, trace: run.trace };
