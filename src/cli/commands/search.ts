@@ -181,7 +181,8 @@ export function formatSearchSummary(s: SearchSummary, strategy: string): string 
   return lines.join("\n") + "\n";
 }
 
-function generatorFrom(arg: string, flags: Record<string, unknown>): GeneratorConfig {
+/** A generator config from --generator (a URL or a YAML/JSON file) and flags that override its fields. */
+export function generatorFrom(arg: string, flags: Record<string, unknown>): GeneratorConfig {
   let base: Record<string, unknown>;
   if (/^https?:\/\//.test(arg)) base = { base_url: arg };
   else {
