@@ -125,3 +125,13 @@ export { confidenceReward } from "./rewards/confidence/index.ts";
 export { perplexityReward } from "./rewards/perplexity/index.ts";
 export { selfCertaintyReward } from "./rewards/self_certainty/index.ts";
 export { implicitPrmReward } from "./rewards/implicit_prm/index.ts";
+
+// Reward-guided inference: best-of-N, votes, beam, DVTS, particle filtering over any OpenAI-compatible generator (docs/search.md).
+export { search, Searcher, STRATEGIES, STRATEGY_NAMES, type SearchOptions, type SearchRecord, type StrategyName } from "./search/search.ts";
+export { OpenAIGenerator, generatorConfig, generatorSchema, chatMessages, GENERATOR_MODES, type GenerateFn, type Generation, type GenerationRequest, type GeneratorConfig, type GeneratorMode, type FinishKind } from "./search/generator.ts";
+export { specScorer, functionScorer, STEP_AGGREGATIONS, type StepScorer, type Scored, type StepAggregation, type SpecScorerOptions } from "./search/scorers.ts";
+export { SearchRun, SearchAborted, splitSteps, type Problem as SearchProblem, type Candidate as SearchCandidate, type Budget as SearchBudget, type Trace as SearchTrace, type TreeNode as SearchTreeNode, type Sampling } from "./search/run.ts";
+export { AnswerClasses, type AnswerMatch } from "./search/answers.ts";
+export { systematicResample, effectiveSampleSize, normalizeLogWeights, logitPotential, seededRandom } from "./search/resample.ts";
+export { searchStream, toProblem, SearchSummaryBuilder, type SearchSummary, type SearchStreamOptions } from "./search/stream.ts";
+export { finalMathAnswer, sameMathAnswer } from "./rewards/math/index.ts";
