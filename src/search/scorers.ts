@@ -1,7 +1,7 @@
 import type { OutputRecord, Sample } from "../core/types.ts";
 import type { Scorer } from "../pipeline/scorer.ts";
 import { aggregateSteps } from "../rewards/steps/aggregate.ts";
-import type { Candidate, Problem } from "./run.ts";
+import type { Candidate, Problem } from "./types.ts";
 
 /** A score of one candidate; null when the scorer could not score it (with why). */
 export interface Scored {
