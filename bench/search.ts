@@ -46,7 +46,10 @@ async function accuracy(): Promise<void> {
       return steps.every((s) => s.correct) ? 1 : 0;
     });
     const stepSpec: SearchOptions["stepSpec"] =
-      values.step === "prm" ? { rewards: { prm: { type: "prm", base_url: server.url.replace(/\/v1$/, ""), cache: false } } } : rule;
+      values.step === "prm"
+        ? // The testbed's PRM reads one step per line after the problem line: "\n" is both its delimiter and its separator.
+          { rewards: { prm: { type: "prm", base_url: server.url, template: "{prompt}{steps}", separator: "\n", delimiter: "\n", aggregate: "min", cache: false } } }
+        : rule;
     const generator = { base_url: server.url, max_tokens: 90, max_concurrency: 8 };
     const base = { generator, spec: outcome, stepSpec, aggregate: "min" as const, delimiter: "\n", sampling: { stepMaxTokens: 20 }, seed, concurrency: 4 };
     const rows: string[] = [];

@@ -221,3 +221,15 @@ test("specScorer: a result's per-step rewards become one score by last, min, pro
   }
   await scorer.close();
 });
+
+test("a cancelled search (deadline, client gone) stops issuing requests and returns an error record", async () => {
+  const g = scriptedGenerator({ depth: 3 });
+  const searcher = new Searcher({ strategy: "particle_filter", generator: g.generate, n: 4, stepSpec: allGood, delimiter: "\n" });
+  const abort = new AbortController();
+  abort.abort(new Error("not finished within the server's per-request timeout"));
+  const r = await searcher.run(problem, 0, abort.signal);
+  assert.equal(r.status, "error");
+  assert.match(r.reason!, /per-request timeout/);
+  assert.equal(g.requests.length, 0);
+  await searcher.close();
+});
