@@ -193,7 +193,17 @@ export class SearchRun {
   async scoreOutcomes(cands: readonly Candidate[]): Promise<void> {
     const scorer = this.options.outcomeScorer;
     if (!scorer) return;
-    await this.scoreWith(scorer, cands.filter((c) => c.outcome === undefined), "outcome");
+    // Resampled particles repeat texts: score each text once.
+    const byText = new Map<string, Candidate[]>();
+    for (const c of cands) {
+      if (c.outcome !== undefined) continue;
+      const same = byText.get(c.text);
+      if (same) same.push(c);
+      else byText.set(c.text, [c]);
+    }
+    const unique = [...byText.values()].map((group) => group[0]);
+    await this.scoreWith(scorer, unique, "outcome");
+    for (const group of byText.values()) for (let i = 1; i < group.length; i++) group[i].outcome = group[0].outcome;
   }
 
   private async scoreWith(scorer: StepScorer, cands: readonly Candidate[], kind: "step" | "outcome"): Promise<void> {

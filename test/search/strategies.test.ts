@@ -233,3 +233,12 @@ test("a cancelled search (deadline, client gone) stops issuing requests and retu
   assert.equal(g.requests.length, 0);
   await searcher.close();
 });
+
+test("outcome scoring: identical answers (resampled particles) are scored once", async () => {
+  const g = scriptedGenerator({ depth: 2 });
+  const sameSeed = (req: Parameters<typeof g.generate>[0]) => g.generate({ ...req, seed: 0 });
+  const [r] = await search(problem, { strategy: "particle_filter", generator: sameSeed, n: 6, stepSpec: allGood, spec: outcomeGood, delimiter: "\n", resample: "every" });
+  assert.equal(r.answer, "step 1 good\nstep 2 good\nAnswer: 2");
+  assert.equal(r.candidates, 6);
+  assert.deepEqual([r.trace.scorer_calls.outcome, r.trace.scored.outcome], [1, 1]);
+});
