@@ -51,7 +51,9 @@ async function accuracy(): Promise<void> {
           { rewards: { prm: { type: "prm", base_url: server.url, template: "{prompt}{steps}", separator: "\n", delimiter: "\n", aggregate: "min", cache: false } } }
         : rule;
     const generator = { base_url: server.url, max_tokens: 90, max_concurrency: 8 };
-    const base = { generator, spec: outcome, stepSpec, aggregate: "min" as const, delimiter: "\n", sampling: { stepMaxTokens: 20 }, seed, concurrency: 4 };
+    // The testbed's PRM scores "Step" lines, not the "Answer:" line: strip it before the PRM reads a complete answer.
+    const stepStrip = values.step === "prm" ? /\nAnswer: .*$/ : undefined;
+    const base = { generator, spec: outcome, stepSpec, stepStrip, aggregate: "min" as const, delimiter: "\n", sampling: { stepMaxTokens: 20 }, seed, concurrency: 4 };
     const rows: string[] = [];
     const row = (name: string, n: number | string, recs: SearchRecord[], seconds: number) => {
       const mean = (f: (r: SearchRecord) => number) => recs.reduce((a, r) => a + f(r), 0) / recs.length;

@@ -26,6 +26,11 @@ export interface SpecScorerOptions {
    * without steps gives its record reward.
    */
   aggregate?: StepAggregation;
+  /**
+   * A pattern removed from each candidate's text before the spec reads it (e.g. a final answer
+   * line a PRM does not score as a step: "\\nAnswer: .*$").
+   */
+  strip?: RegExp;
 }
 
 /**
@@ -35,10 +40,11 @@ export interface SpecScorerOptions {
  */
 export function specScorer(scorer: Scorer, options: SpecScorerOptions = {}): StepScorer {
   const aggregate = options.aggregate ?? "last";
+  const strip = options.strip;
   return {
     async score(problem, candidates) {
       const samples: Sample[] = candidates.map((c) => {
-        const s: Sample = { id: c.id, prompt: problem.prompt, completion: c.text };
+        const s: Sample = { id: c.id, prompt: problem.prompt, completion: strip ? c.text.replace(strip, "") : c.text };
         if (problem.reference !== undefined) s.reference = problem.reference;
         if (problem.meta) s.meta = problem.meta;
         return s;

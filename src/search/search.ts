@@ -45,6 +45,8 @@ export interface SearchOptions {
   stepSpec?: SpecSource | Scorer | StepScorer;
   /** How a step-spec result's per-step rewards become one score. Default last. */
   aggregate?: StepAggregation;
+  /** A pattern removed from candidates before the step spec reads them (a final line the PRM does not score). */
+  stepStrip?: RegExp;
   /** Pick answers by the step scorer or the outcome reward; default: step when there is a step scorer. */
   select?: "step" | "outcome";
   answer?: AnswerMatch;
@@ -112,7 +114,7 @@ export class Searcher {
     const g = options.generator;
     this.generate = typeof g === "function" ? g : g instanceof OpenAIGenerator ? g.generate : new OpenAIGenerator(generatorConfig(g)).generate;
     this.outcome = this.scorerOf(options.spec, "last");
-    this.step = this.scorerOf(options.stepSpec, options.aggregate ?? "last");
+    this.step = this.scorerOf(options.stepSpec, options.aggregate ?? "last", options.stepStrip);
     if (STEPWISE.has(options.strategy) && !this.step) throw new TypeError(`strategy ${options.strategy} needs a step scorer (stepSpec / --step-spec)`);
     const select = options.select ?? (this.step ? "step" : "outcome");
     if (select === "step" && !this.step && (options.strategy === "best_of_n" || options.strategy === "weighted_vote")) throw new TypeError(`select: step needs a step scorer`);
@@ -134,13 +136,13 @@ export class Searcher {
     };
   }
 
-  private scorerOf(source: SearchOptions["spec"], aggregate: StepAggregation): StepScorer | undefined {
+  private scorerOf(source: SearchOptions["spec"], aggregate: StepAggregation, strip?: RegExp): StepScorer | undefined {
     if (source === undefined) return undefined;
     if (typeof source === "object" && "score" in source && typeof (source as StepScorer).score === "function" && !("scoreSamples" in source)) return source as StepScorer;
-    if (typeof source === "object" && "scoreSamples" in source) return specScorer(source as Scorer, { aggregate });
+    if (typeof source === "object" && "scoreSamples" in source) return specScorer(source as Scorer, { aggregate, strip });
     const scorer = createScorer(source as SpecSource, this.options.registry, this.options.scorerOptions);
     this.owned.push(scorer);
-    return specScorer(scorer, { aggregate });
+    return specScorer(scorer, { aggregate, strip });
   }
 
   /** Search one problem; never throws: a failure is an error record with the partial trace. */

@@ -219,6 +219,9 @@ test("specScorer: a result's per-step rewards become one score by last, min, pro
     assert.equal(b.score, null);
     assert.match(b.reason!, /server down/);
   }
+  // strip: a final line the PRM does not score is removed before it reads the candidate.
+  const [stripped] = await specScorer(scorer, { aggregate: "last", strip: /\n[^\n]*$/ }).score(problem, cands.slice(0, 1));
+  assert.equal(stripped.score, 0.2);
   await scorer.close();
 });
 

@@ -33,6 +33,8 @@ Options:
   --spec <file>             outcome reward of complete answers (a verifier, a reward model)
   --step-spec <file>        step scorer of partial answers (a PRM spec, a judge, a rule)
   --aggregate <a>           per-step rewards of the step spec: ${STEP_AGGREGATIONS.join(", ")}  (default last)
+  --step-strip <regex>      removed from candidates before the step spec reads them (a final
+                            line the PRM does not score, e.g. '\\nAnswer: .*$')
   --select <s>              pick answers by step or outcome      (default step with --step-spec)
   --n <n>                   samples / particles / candidates per step                (default 8)
   --k <n>                   expansions per beam or DVTS node                         (default 4)
@@ -62,6 +64,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
     spec: { type: "string" },
     "step-spec": { type: "string" },
     aggregate: { type: "string" },
+    "step-strip": { type: "string" },
     select: { type: "string" },
     n: { type: "string" },
     k: { type: "string" },
@@ -114,6 +117,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
     spec: values.spec ? loadSpec(values.spec) : undefined,
     stepSpec: values["step-spec"] ? loadSpec(values["step-spec"]) : undefined,
     aggregate: oneOf(values.aggregate, STEP_AGGREGATIONS, "--aggregate") as StepAggregation | undefined,
+    stepStrip: regexFlag(values["step-strip"], "--step-strip"),
     select: oneOf(values.select, ["step", "outcome"], "--select") as "step" | "outcome" | undefined,
     answer: answerMatch(values.answer),
     budget,
@@ -229,6 +233,15 @@ function answerMatch(value: string | undefined): AnswerMatch | undefined {
     return { regex };
   }
   throw new UsageError(`--answer expects math, exact, normalized or regex:<pattern>, found ${JSON.stringify(value)}`);
+}
+
+function regexFlag(value: string | undefined, flag: string): RegExp | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return new RegExp(unescape(value));
+  } catch (err) {
+    throw new UsageError(`${flag}: ${(err as Error).message}`);
+  }
 }
 
 function oneOf(value: string | undefined, allowed: readonly string[], flag: string): string | undefined {
