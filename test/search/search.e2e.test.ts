@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { defaultRegistry } from "../../src/rewards/index.ts";
 import { arithmeticProblems, startTestModelServer, type TestModelServer } from "../../src/testing/index.ts";
 import { parseJsonl, runCli, writeFiles } from "../helpers.ts";
 
@@ -94,4 +95,22 @@ test("rewardsmith search: usage errors exit 2 before any request", async () => {
   const noGen = await runCli(["search", "--strategy", "majority", join(dir, "problems.jsonl")]);
   assert.equal(noGen.code, 2);
   assert.match(noGen.stderr, /missing --generator/);
+});
+
+test("rewardsmith search (beam) with the served PRM (type: prm on the testbed's /pooling) as the step scorer", { skip: defaultRegistry.get("prm") === undefined ? "the prm reward type is not in this build" : false }, async () => {
+  const prm = join(dir, "prm.yaml");
+  writeFileSync(prm, `rewards:\n  prm: {type: prm, base_url: "${model.url}", template: "{prompt}{steps}", separator: "\\n", delimiter: "\\n", aggregate: min, cache: false}\n`);
+  const args = ["search", ...common(), "--strategy", "beam", "--n", "4", "--k", "2", "--step-spec", prm, "--step-strip", "\\nAnswer: .*$"];
+  const r = await runCli([...args, join(dir, "problems.jsonl")]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = parseJsonl(r.stdout).slice(0, problems.length);
+  for (const rec of out) {
+    assert.equal(rec.status, "ok", rec.reason);
+    assert.ok(rec.trace.scorer_calls.step >= 2);
+    // Every step the PRM passed is right: the chosen answer's score is its min over steps.
+    assert.ok(rec.score === 0 || rec.score === 1, `score ${rec.score}`);
+  }
+  // With a PRM that flags wrong steps, beam search at n = 4 gets more right than one sample would on average.
+  const solved = out.filter((x) => x.reward === 1).length;
+  assert.ok(solved >= problems.length / 2, `${solved} of ${problems.length} solved`);
 });
