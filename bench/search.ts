@@ -5,12 +5,12 @@
  * and scorer calls each spent; then the orchestration overhead per generator call against a
  * zero-latency local server, and the concurrency reached.
  *
- * Run: node bench/search.ts [--problems 100] [--budgets 4,8,16] [--seed 1] [--step rule|prm] [--skip-accuracy] [--skip-overhead]
+ * Run: node bench/search.ts [--problems 100] [--budgets 4,8,16] [--seed 1] [--step prm|rule] [--skip-accuracy] [--skip-overhead]
  *
  * Outcome reward: `math` on the "Answer:" line against the reference (exact for integers).
- * Step scorer: `rule` = the testbed's step checker in process (checkSteps: each step right or
- * wrong, aggregated by min: every step so far right); `prm` = the same verdicts served by the
- * testbed's /pooling route through a `type: prm` spec (needs the prm reward type).
+ * Step scorer: `prm` (default) = the testbed's served PRM (its /pooling route, one row per step
+ * from the rule step checker) through a `type: prm` spec, aggregated by min (every step so far
+ * right); `rule` = the same checker (checkSteps) called in process, no HTTP.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -25,7 +25,7 @@ const { values } = parseArgs({
     problems: { type: "string", default: "100" },
     budgets: { type: "string", default: "4,8,16" },
     seed: { type: "string", default: "1" },
-    step: { type: "string", default: "rule" },
+    step: { type: "string", default: "prm" },
     "skip-accuracy": { type: "boolean" },
     "skip-overhead": { type: "boolean" },
   },
