@@ -5,12 +5,13 @@
  * and scorer calls each spent; then the orchestration overhead per generator call against a
  * zero-latency local server, and the concurrency reached.
  *
- * Run: node bench/search.ts [--problems 100] [--budgets 4,8,16] [--seed 1] [--step prm|rule] [--skip-accuracy] [--skip-overhead]
+ * Run: node bench/search.ts [--problems 100] [--budgets 4,8,16] [--seed 1] [--step prm|rule|noisy] [--skip-accuracy] [--skip-overhead]
  *
  * Outcome reward: `math` on the "Answer:" line against the reference (exact for integers).
  * Step scorer: `prm` (default) = the testbed's served PRM (its /pooling route, one row per step
  * from the rule step checker) through a `type: prm` spec, aggregated by min (every step so far
- * right); `rule` = the same checker (checkSteps) called in process, no HTTP.
+ * right); `rule` = the same checker (checkSteps) called in process, no HTTP; `noisy` = that
+ * checker with a quarter of its step verdicts flipped (an imperfect PRM).
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -45,7 +46,14 @@ async function accuracy(): Promise<void> {
       if (steps.length === 0) return 0.5;
       return steps.every((s) => s.correct) ? 1 : 0;
     });
-    const stepSpec: SearchOptions["stepSpec"] =
+    // A learned PRM errs: the checker's verdict on each step flipped with probability 0.25 (a hash of
+    // the problem and the step, so the same prefix always gets the same score), soft scores 0.8/0.2.
+    const noisy: StepScorer = functionScorer((p, c) => {
+      const steps = checkSteps(p.prompt as string, c.text).steps;
+      if (steps.length === 0) return 0.5;
+      return Math.min(...steps.map((st, i) => ((hash(`${p.prompt}|${i}|${st.text}`) % 4 === 0) !== st.correct ? 0.8 : 0.2)));
+    });
+    const stepSpec: SearchOptions["stepSpec"] = values.step === "noisy" ? noisy :
       values.step === "prm"
         ? // The testbed's PRM reads one step per line after the problem line: "\n" is both its delimiter and its separator.
           { rewards: { prm: { type: "prm", base_url: server.url, template: "{prompt}{steps}", separator: "\n", delimiter: "\n", aggregate: "min", cache: false } } }
@@ -86,6 +94,13 @@ async function accuracy(): Promise<void> {
   } finally {
     await server.close();
   }
+}
+
+/** FNV-1a of a string (the noisy scorer's coin). */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
 }
 
 /** A server that answers every completion at once with a fixed reply, counting requests in flight. */
