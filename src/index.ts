@@ -132,3 +132,13 @@ export { RedisReplyCache, RedisEndpointState, isRedisUrl, type GlobalLimits } fr
 export { openReplyCache } from "./rewards/shared/http/endpoint.ts";
 export type { ReplyCache } from "./rewards/shared/http/cache.ts";
 export type { SharedEndpointState } from "./rewards/shared/http/json-client.ts";
+
+// Reward-guided inference: best-of-N, votes, beam, DVTS, particle filtering over any OpenAI-compatible generator (docs/search.md).
+export { search, Searcher, STRATEGIES, STRATEGY_NAMES, type SearchOptions, type SearchRecord, type StrategyName } from "./search/search.ts";
+export { OpenAIGenerator, generatorConfig, generatorSchema, chatMessages, GENERATOR_MODES, type GenerateFn, type Generation, type GenerationRequest, type GeneratorConfig, type GeneratorMode, type FinishKind } from "./search/generator.ts";
+export { specScorer, functionScorer, STEP_AGGREGATIONS, type StepScorer, type Scored, type StepAggregation, type SpecScorerOptions } from "./search/scorers.ts";
+export { SearchRun, SearchAborted, splitSteps, type Problem as SearchProblem, type Candidate as SearchCandidate, type Budget as SearchBudget, type Trace as SearchTrace, type TreeNode as SearchTreeNode, type Sampling } from "./search/run.ts";
+export { AnswerClasses, type AnswerMatch } from "./search/answers.ts";
+export { systematicResample, effectiveSampleSize, normalizeLogWeights, logitPotential, seededRandom } from "./search/resample.ts";
+export { searchStream, toProblem, SearchSummaryBuilder, type SearchSummary, type SearchStreamOptions } from "./search/stream.ts";
+export { finalMathAnswer, sameMathAnswer } from "./rewards/math/index.ts";

@@ -4,6 +4,7 @@ import { StreamIoError } from "../pipeline/stream.ts";
 import { auditJudgeCommand, auditJudgeHelp } from "./commands/audit-judge.ts";
 import { evalCommand, evalHelp } from "./commands/eval.ts";
 import { scoreCommand, scoreHelp } from "./commands/score.ts";
+import { searchCommand, searchHelp } from "./commands/search.ts";
 import { serveCommand, serveHelp } from "./commands/serve.ts";
 import { typesCommand, typesHelp } from "./commands/types.ts";
 import { validateCommand, validateHelp } from "./commands/validate.ts";
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   validate: { summary: "check a spec without scoring", help: validateHelp, run: validateCommand },
   types: { summary: "list the reward types", help: typesHelp, run: typesCommand },
   "audit-judge": { summary: "measure a judge's false positives on master-key probes", help: auditJudgeHelp, run: auditJudgeCommand },
+  search: { summary: "best-of-n, votes, beam, DVTS, particle filtering over an OpenAI-compatible generator", help: searchHelp, run: searchCommand },
   serve: { summary: "serve a spec over HTTP for RL trainers (verl, OpenRLHF, TRL)", help: serveHelp, run: serveCommand },
   runs: { summary: "list the recorded runs", help: runsHelp, run: runsCommand },
   view: { summary: "open the dashboard over recorded runs or results files", help: viewHelp, run: viewCommand },

@@ -9,12 +9,15 @@ import { NOT_PREFIX_REASON, openrlhfResponse, openrlhfSamples } from "./openrlhf
 import type { ServerOptions } from "./options.ts";
 import { getRewardRequest, RequestError, scoreRequestSamples } from "./requests.ts";
 import { ScoringService } from "./scoring.ts";
+import { registerSearchRoute, type SearchSetup } from "./search.ts";
 
 export interface AppExtras {
   /** Worker processes serving the same port (reported by /ready). */
   workers?: number;
   /** This process is a node:cluster worker: /metrics asks the primary for all workers' metrics. */
   clusterWorker?: boolean;
+  /** The generator (and step spec) behind POST /v1/search; without it that route answers 404. */
+  search?: SearchSetup;
 }
 
 export interface RewardApp {
@@ -168,6 +171,8 @@ export function buildApp(scorer: Scorer, options: ServerOptions, extras: AppExtr
     if (options.logRecords) request.log.info({ request: req, results }, "scored");
     return openrlhfResponse(results, notPrefix, rewardNames, nullReward);
   });
+
+  registerSearchRoute(app, scorer, extras.search, { service, routeOptions: scoring, overloaded, deadlineOf, maxProblems: options.maxRecords });
 
   return {
     app,

@@ -6,10 +6,12 @@ import { DEFAULT_SERVER_OPTIONS as D, type ServerOptions } from "../../server/op
 import { type RunningServer, serveUntilSignal, startServer } from "../../server/serve.ts";
 import { Scorer } from "../../pipeline/scorer.ts";
 import { parseCommandArgs, positiveInt } from "../args.ts";
+import { generatorFrom } from "./search.ts";
 
 export const serveHelp = `rewardsmith serve --spec <file> [options]
 
 Serve a reward spec over HTTP for RL trainers: POST /v1/score, POST /get_reward (OpenRLHF),
+POST /v1/search (with --generator),
 GET /health, /ready, /metrics. Prints "listening on <url>" on stderr once it accepts requests;
 logs are JSON lines (pino) on stdout. SIGTERM/SIGINT: stop accepting, answer every accepted
 request, exit 0.
@@ -32,7 +34,12 @@ Options:
                            answering 503 (a load balancer takes the replica out
                            first; see docs/scale.md)                             (default 0)
   --log-level <level>      fatal, error, warn, info, debug, trace, silent       (default ${D.logLevel})
-  --log-records            also log records and results (completions included)`;
+  --log-records            also log records and results (completions included)
+  --generator <url|file>   serve POST /v1/search: sample from this OpenAI-compatible server
+                           (the spec is the outcome reward; see docs/search.md)
+  --model <name>           model name sent to the generator
+  --mode <m>               generator mode: auto, chat or completions             (default auto)
+  --step-spec <file>       step scorer for beam, dvts and particle_filter searches`;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
@@ -53,6 +60,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     "drain-ms": { type: "string" },
     "log-level": { type: "string" },
     "log-records": { type: "boolean" },
+    generator: { type: "string" },
+    model: { type: "string" },
+    mode: { type: "string" },
+    "step-spec": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -82,6 +93,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   };
   const workers = positiveInt(values.workers, "--workers") ?? 1;
   const spec = loadSpec(values.spec);
+  if (!values.generator && (values.model || values.mode || values["step-spec"])) throw new UsageError("--model, --mode and --step-spec configure searches: they need --generator");
+  const search = values.generator
+    ? { generator: generatorFrom(values.generator, { model: values.model, mode: values.mode }), stepSpec: values["step-spec"] ? loadSpec(values["step-spec"]) : undefined }
+    : undefined;
   const auth = token ? `bearer token from $${tokenEnv}` : `no auth ($${tokenEnv} is unset)`;
   const announce = (url: string) =>
     process.stderr.write(`rewardsmith serve: listening on ${url} (spec ${values.spec}, ${workers} worker${workers > 1 ? "s" : ""}, ${auth})\n`);
@@ -101,7 +116,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   let server: RunningServer;
   try {
-    server = await startServer(spec, options, { workers, clusterWorker: cluster.isWorker });
+    server = await startServer(spec, options, { workers, clusterWorker: cluster.isWorker, search });
   } catch (err) {
     // The IPC channel to the primary would keep a worker alive after main reports the error.
     if (cluster.isWorker) cluster.worker?.disconnect();

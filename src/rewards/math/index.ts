@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { defineRewardType } from "../../core/reward.ts";
 import { completionText, referenceText } from "../../core/text.ts";
-import { DEFAULT_MATH_OPTIONS, type MathOptions } from "./engine.ts";
-import { EXTRACTION_RULES } from "./extract.ts";
+import { DEFAULT_MATH_OPTIONS, type MathOptions, scoreMath } from "./engine.ts";
+import { candidates, EXTRACTION_RULES } from "./extract.ts";
+import { parseAnswer } from "./parse.ts";
 import { MathPool, type Pair } from "./pool.ts";
 
 const options = z.strictObject({
@@ -56,3 +57,27 @@ export const mathReward = defineRewardType({
     };
   },
 });
+
+/**
+ * The final answer a completion commits to under the verifier's extraction rules (the first
+ * candidate that parses), or undefined when there is none: what answer votes group by.
+ */
+export function finalMathAnswer(completion: string, o: MathOptions = DEFAULT_MATH_OPTIONS): string | undefined {
+  for (const c of candidates(completion, o)) {
+    const text = c.text.trim();
+    if (text === "") continue;
+    try {
+      parseAnswer(text);
+      return text;
+    } catch {
+      // not an answer this rule can read: try the next candidate
+    }
+  }
+  return undefined;
+}
+
+/** Two final answers are the same value under the verifier's equivalence (the first read as the reference). */
+export function sameMathAnswer(a: string, b: string, o: MathOptions = DEFAULT_MATH_OPTIONS): boolean {
+  const r = scoreMath(b, a, { ...o, answerOnly: true });
+  return r.status === "ok" && r.reward === 1;
+}
