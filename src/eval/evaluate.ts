@@ -16,7 +16,8 @@ import { pointwiseMetric, reliability, type PointwiseOutcome, type ReliabilityBi
 import { processBenchMetric, sweepThresholds, type ProcessBenchOutcome } from "./metrics/processbench.ts";
 import { rmBenchMetric } from "./metrics/rm-bench.ts";
 import { scoreItems } from "./score.ts";
-import { bootstrapCi, pearson, ranks, seededRng, spearman } from "./stats.ts";
+import { mulberry32 } from "../core/random.ts";
+import { bootstrapCi, pearson, ranks, spearman } from "./stats.ts";
 import { type CandidateScore, type EvalFormat, type EvalItem, FORMATS, type FormatMetric, type ItemScores, type Malformed } from "./types.ts";
 
 export interface EvaluateOptions {
@@ -413,7 +414,7 @@ function subsetCi(metric: FormatMetric<unknown>, os: readonly unknown[], head: (
 function stratifiedMeansCi(strata: readonly Float64Array[], stat: (means: number[], ns: number[]) => number, n: number, seed: number): [number, number] | undefined {
   const ns = strata.map((s) => s.length);
   if (ns.reduce((a, b) => a + b, 0) < 2) return undefined;
-  const rng = seededRng(seed);
+  const rng = mulberry32(seed);
   const out: number[] = [];
   const means = new Array<number>(strata.length);
   for (let b = 0; b < n; b++) {
@@ -434,7 +435,7 @@ function stratifiedMeansCi(strata: readonly Float64Array[], stat: (means: number
 
 function stratifiedCi(groups: ReadonlyArray<readonly unknown[]>, stat: (groups: unknown[][]) => number, n: number, seed: number): [number, number] | undefined {
   if (groups.reduce((s, g) => s + g.length, 0) < 2) return undefined;
-  const rng = seededRng(seed);
+  const rng = mulberry32(seed);
   const values: number[] = [];
   for (let b = 0; b < n; b++) {
     const sample = groups.map((g) => Array.from({ length: g.length }, () => g[Math.floor(rng() * g.length)]));

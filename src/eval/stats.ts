@@ -1,16 +1,6 @@
-/** Small statistics the diagnostics share: a seeded RNG, ranks, correlations, bootstrap intervals. */
+import { mulberry32 } from "../core/random.ts";
 
-/** mulberry32: a small, fast, seeded PRNG (same seed, same intervals). */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small statistics the diagnostics share: ranks, correlations, bootstrap intervals. */
 
 /** Average ranks (1-based; ties share their mean rank). */
 export function ranks(xs: readonly number[]): number[] {
@@ -60,7 +50,7 @@ export function spearman(x: readonly number[], y: readonly number[]): number {
  */
 export function bootstrapCi<T>(values: readonly T[], stat: (sample: readonly T[]) => number, o: { n: number; seed: number; level?: number }): [number, number] | undefined {
   if (values.length < 2 || o.n < 1) return undefined;
-  const rng = seededRng(o.seed);
+  const rng = mulberry32(o.seed);
   const stats: number[] = [];
   const sample = new Array<T>(values.length);
   for (let b = 0; b < o.n; b++) {

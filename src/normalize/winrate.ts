@@ -1,3 +1,5 @@
+import { mulberry32 } from "../core/random.ts";
+
 /**
  * Win-rate rewards from pairwise comparisons within a group (Pref-GRPO: each rollout's reward is
  * its win rate against the others), by round robin (all pairs) or by a seeded single-elimination
@@ -79,15 +81,4 @@ export async function singleElimination(size: number, compare: Compare, seed: nu
   const rewards = new Float64Array(size);
   for (let i = 0; i < size; i++) rewards[i] = rounds > 0 ? Math.min(survived[i], rounds) / rounds : 1;
   return { rewards, rounds, comparisons };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

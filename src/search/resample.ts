@@ -1,13 +1,8 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same resampling everywhere. */
+import { mulberry32 } from "../core/random.ts";
+
+/** The search's seeded PRNG: the same seed gives the same resampling everywhere. */
 export function seededRandom(seed: number): () => number {
-  let a = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(Math.trunc(seed) ^ 0x9e3779b9);
 }
 
 /** Normalised weights from log weights (max-shifted, so large potentials do not overflow). */

@@ -1,3 +1,4 @@
+import { mulberry32 } from "../core/random.ts";
 /** Paired statistics between two runs' rewards on the same records. */
 export interface PairedStats {
   /** Pairs where both records are ok. */
@@ -81,15 +82,4 @@ export function signTestP(better: number, worse: number): number {
   let s = 0;
   for (const t of terms) s += Math.exp(t - maxLog);
   return Math.min(1, 2 * Math.exp(maxLog + Math.log(s)));
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,3 +1,5 @@
+import { mulberry32 } from "../../core/random.ts";
+
 /**
  * A small seeded PRNG (mulberry32) so that problem sets and sampled completions are the same
  * for the same seed on every machine.
@@ -10,13 +12,7 @@ export interface Rng {
 }
 
 export function createRng(seed: number): Rng {
-  let a = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(Math.trunc(seed) ^ 0x9e3779b9);
+
   return { next, int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)) };
 }
