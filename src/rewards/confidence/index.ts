@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineRewardType, type Reward } from "../../core/reward.ts";
 import { ok, type RewardResult, type Sample, unscorable } from "../../core/types.ts";
-import { completionTokenFields, completionTokens, isTokens, optionalForcer } from "../shared/completion-tokens.ts";
+import { completionTokenFields, completionTokens, isTokens, completionTokensReward } from "../shared/completion-tokens.ts";
 import { boundaryField, spanTokens, type TeacherForcer } from "../shared/http/teacher-force.ts";
 import { reduce, spanLogprobs } from "../shared/logprob.ts";
 
@@ -26,14 +26,7 @@ export const confidenceReward = defineRewardType({
   description: "the policy's confidence in its final answer: mean/min token probability of the answer span, from the record's logprobs or teacher-forced",
   options,
   create(o, context): Reward {
-    const { endpoint, forcer } = optionalForcer(o, context);
-    return {
-      name: context.name,
-      type: context.type,
-      score: (samples) => scoreConfidence(forcer, o, samples),
-      summary: () => endpoint?.summary() ?? {},
-      close: () => endpoint?.close(),
-    };
+    return completionTokensReward(o, context, (forcer, samples) => scoreConfidence(forcer, o, samples));
   },
 });
 

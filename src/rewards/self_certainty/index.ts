@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineRewardType, type Reward } from "../../core/reward.ts";
 import { ok, type RewardResult, type Sample, unscorable } from "../../core/types.ts";
-import { completionTokenFields, completionTokens, isTokens, optionalForcer } from "../shared/completion-tokens.ts";
+import { completionTokenFields, completionTokens, isTokens, completionTokensReward } from "../shared/completion-tokens.ts";
 import type { ForcedToken, TeacherForcer } from "../shared/http/teacher-force.ts";
 
 /**
@@ -23,14 +23,7 @@ export const selfCertaintyReward = defineRewardType({
   description: "self-certainty: mean KL(uniform || p) over the completion's positions, from top-k logprobs with the tail estimated (exact on the full distribution)",
   options,
   create(o, context): Reward {
-    const { endpoint, forcer } = optionalForcer(o, context);
-    return {
-      name: context.name,
-      type: context.type,
-      score: (samples) => scoreSelfCertainty(forcer, o, samples),
-      summary: () => endpoint?.summary() ?? {},
-      close: () => endpoint?.close(),
-    };
+    return completionTokensReward(o, context, (forcer, samples) => scoreSelfCertainty(forcer, o, samples));
   },
 });
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { completionText } from "../../core/text.ts";
 import { failed, type RewardResult, type Sample, unscorable } from "../../core/types.ts";
 import { endpointFields } from "./http/endpoint.ts";
-import type { RewardContext } from "../../core/reward.ts";
+import type { Reward, RewardContext } from "../../core/reward.ts";
 import type { EndpointConnection } from "./http/endpoint.ts";
 import { ModelEndpoint } from "./http/model-endpoint.ts";
 import { type ForcedToken, legacyTokens, spanTokens, type TeacherForceBackend, TeacherForcer, teacherForceFields } from "./http/teacher-force.ts";
@@ -167,11 +167,24 @@ export function isTokens(x: CompletionTokens | RewardResult): x is CompletionTok
 }
 
 /** The endpoint and teacher-forcer of a completion-token reward, when it has a base_url. */
-export function optionalForcer(
-  o: Omit<EndpointConnection, "base_url"> & { base_url?: string; backend: TeacherForceBackend; model?: string; batch_size: number },
-  context: Pick<RewardContext, "specDir" | "flags">,
-): { endpoint?: ModelEndpoint; forcer?: TeacherForcer } {
-  if (o.base_url === undefined) return {};
-  const endpoint = new ModelEndpoint({ ...o, base_url: o.base_url }, context);
-  return { endpoint, forcer: new TeacherForcer(endpoint, o) };
+type ForcerOptions = Omit<EndpointConnection, "base_url"> & { base_url?: string; backend: TeacherForceBackend; model?: string; batch_size: number };
+
+/**
+ * A reward over the completion's tokens (confidence, self-certainty, perplexity): the
+ * teacher-forcing endpoint when base_url is set, its usage in the summary, closed with the run.
+ */
+export function completionTokensReward(
+  o: ForcerOptions,
+  context: Pick<RewardContext, "name" | "type" | "specDir" | "flags">,
+  score: (forcer: TeacherForcer | undefined, samples: readonly Sample[]) => Promise<RewardResult[]>,
+): Reward {
+  const endpoint = o.base_url === undefined ? undefined : new ModelEndpoint({ ...o, base_url: o.base_url }, context);
+  const forcer = endpoint && new TeacherForcer(endpoint, o);
+  return {
+    name: context.name,
+    type: context.type,
+    score: (samples) => score(forcer, samples),
+    summary: () => endpoint?.summary() ?? {},
+    close: () => endpoint?.close(),
+  };
 }
