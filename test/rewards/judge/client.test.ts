@@ -119,6 +119,20 @@ test("circuit breaker: a dead endpoint fails fast with a clear reason, never a s
   }
 });
 
+test("circuit breaker: requests the server refuses (4xx) fail alone and never open the circuit for the others", async () => {
+  const server = await startFakeJudgeServer();
+  try {
+    server.failAll({ status: 400, message: "prompt too long" });
+    const records = Array.from({ length: 6 }, (_, i) => ({ ...record, id: i }));
+    const spec = judgeSpec(server.url, { mode: "pointwise", max_concurrency: 1, retries: 2, breaker: { failures: 2, cooldown_s: 60 } });
+    const { out } = await run(spec, records);
+    assert.equal(server.requests.length, 6, "one request per record: a 400 is not retried and does not trip the breaker");
+    assert.ok(out.every((o) => o.status === "error" && /HTTP 400: prompt too long/.test(o.reason!) && !/circuit open/.test(o.reason!)));
+  } finally {
+    await server.close();
+  }
+});
+
 test("circuit breaker: after the cooldown one trial request goes through and closes the circuit", async () => {
   const server = await startFakeJudgeServer();
   try {

@@ -132,19 +132,25 @@ export class JsonClient {
     return new EndpointRequestError(`${name} endpoint ${this.config.baseUrl} unavailable: ${reason}`);
   }
 
+  private async healthy(trial: boolean): Promise<void> {
+    if (this.config.shared?.sharedBreaker) await this.config.shared.success(trial);
+    else this.breaker.success(trial);
+  }
+
   private async withRetries<T>(url: string, body: Record<string, unknown>, options: PostOptions<T>, what: string, trial: boolean): Promise<T> {
     let payload = body;
     let swapped = false;
     let last = "";
     let retried = 0;
+    let refused = false;
     for (let attempt = 0; ; attempt++) {
       const result = await this.attempt(url, payload, options.parse);
       if (result.error === undefined) {
-        if (this.config.shared?.sharedBreaker) await this.config.shared.success(trial);
-        else this.breaker.success(trial);
+        await this.healthy(trial);
         return result.value as T;
       }
       last = result.error;
+      refused = result.status !== undefined && result.status >= 400 && result.status < 500 && !result.retryable;
       if (result.status !== undefined && result.status >= 400 && !swapped && options.fallback) {
         const other = options.fallback(result.status, result.raw ?? "", payload);
         if (other) {
@@ -166,7 +172,10 @@ export class JsonClient {
       const backoff = this.config.backoffMs * 2 ** attempt * (0.75 + Math.random() * 0.5);
       await sleep(Math.max(backoff, result.retryAfterMs ?? 0));
     }
-    if (this.config.shared?.sharedBreaker) await this.config.shared.failure(last, trial);
+    // A 4xx other than 429 is this request's fault (too long, malformed): the server is up, so it
+    // must not open the circuit for the requests that are fine.
+    if (refused) await this.healthy(trial);
+    else if (this.config.shared?.sharedBreaker) await this.config.shared.failure(last, trial);
     else this.breaker.failure(last, trial);
     this.stats.failures++;
     const tries = retried > 0 ? ` (after ${retried} retries)` : "";
