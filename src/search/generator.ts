@@ -91,11 +91,27 @@ export class OpenAIGenerator {
         body.continue_final_message = true;
         body.add_generation_prompt = false;
       }
-      return this.http.post("/chat/completions", body, { what: "generator request", parse: (json, raw) => parseGeneration(json, raw, true, request.stop) });
+      return this.http.post("/chat/completions", body, { what: "generator request", parse: (json, raw) => parseGeneration(json, raw, true, request.stop), fallback: fitContext });
     }
     body.prompt = promptText(request.prompt) + request.prefix;
-    return this.http.post("/completions", body, { what: "generator request", parse: (json, raw) => parseGeneration(json, raw, false, request.stop) });
+    return this.http.post("/completions", body, { what: "generator request", parse: (json, raw) => parseGeneration(json, raw, false, request.stop), fallback: fitContext });
   };
+}
+
+/**
+ * A long partial answer plus max_tokens can pass the model's context. vLLM (and OpenAI) refuse
+ * that with a 400 naming the context and the prompt's tokens ("maximum context length is 4096
+ * tokens and your request has 2778 input tokens", or older vLLM "... (2778 in the messages, 8000
+ * in the completion)"): ask once more for what fits, so the candidate ends as cut by length.
+ */
+export function fitContext(status: number, raw: string, sent: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (status !== 400) return undefined;
+  const context = /maximum context length is (\d+) tokens/.exec(raw);
+  const prompt = /(\d+) input tokens/.exec(raw) ?? /\((\d+) in the (?:prompt|messages)/.exec(raw);
+  if (!context || !prompt) return undefined;
+  const room = Number(context[1]) - Number(prompt[1]);
+  if (!(room > 0) || room >= Number(sent.max_tokens)) return undefined;
+  return { ...sent, max_tokens: room };
 }
 
 /** The problem's messages, with the partial answer as an open assistant message. */

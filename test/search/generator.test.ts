@@ -147,3 +147,30 @@ test("generator config: defaults, and bad values are refused", () => {
   assert.throws(() => generatorConfig({ base_url: "http://x/v1", mode: "stream" }));
   assert.throws(() => generatorConfig({ base_url: "http://x/v1", cache: true }));
 });
+
+test("generator: a partial answer plus max_tokens over the model's context is asked again for what fits (both vLLM messages)", async () => {
+  const server = await recordingServer((body, _path, n) => {
+    if (n === 1) return { status: 400, json: { error: { message: "This model's maximum context length is 128 tokens. However, you requested 139 tokens (59 in the prompt, 80 in the completion).", code: 400 } } };
+    if (n === 3) return { status: 400, json: { error: { message: "'max_tokens' or 'max_completion_tokens' is too large: 80. This model's maximum context length is 128 tokens and your request has 100 input tokens (80 > 128 - 100).", code: 400 } } };
+    return { json: completion("x", "length") };
+  });
+  try {
+    const gen = new OpenAIGenerator(generatorConfig({ base_url: server.url, max_tokens: 80, retries: 0 }));
+    const first = await gen.generate({ prompt: "Q: 1+2\n", prefix: "Step 1: " });
+    assert.equal(first.finish, "length");
+    assert.deepEqual(server.requests.map((r) => r.body.max_tokens), [80, 69]);
+    await gen.generate({ prompt: "Q: 1+2\n", prefix: "Step 1: " });
+    assert.deepEqual(server.requests.map((r) => r.body.max_tokens), [80, 69, 80, 28]);
+    // A 400 that names no context length is this request's error, asked once.
+    const other = await recordingServer(() => ({ status: 400, json: { error: { message: "unknown field" } } }));
+    try {
+      const g = new OpenAIGenerator(generatorConfig({ base_url: other.url, max_tokens: 80, retries: 0 }));
+      await assert.rejects(g.generate({ prompt: "p", prefix: "" }), /HTTP 400: unknown field/);
+      assert.equal(other.requests.length, 1);
+    } finally {
+      await other.close();
+    }
+  } finally {
+    await server.close();
+  }
+});
