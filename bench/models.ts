@@ -16,6 +16,7 @@ import { likelihoodReward } from "../src/rewards/likelihood/index.ts";
 import { rewardModelReward } from "../src/rewards/reward_model/index.ts";
 import { positionCertainty } from "../src/rewards/self_certainty/index.ts";
 import { arithmeticProblems, checkSteps, createRng, generate, loadTestModel, scoreText, startTestModelServer } from "../src/testing/index.ts";
+import { auc as rocAuc } from "../src/eval/metrics/pointwise.ts";
 
 const N = Number(process.argv[2] ?? 20000);
 const rows: Array<[string, string]> = [];
@@ -98,17 +99,7 @@ for (const [label, items] of [
   }
 }
 function auc(scores: number[], labels: boolean[]): number {
-  let pairs = 0;
-  let wins = 0;
-  scores.forEach((a, i) => {
-    if (!labels[i]) return;
-    scores.forEach((b, j) => {
-      if (labels[j]) return;
-      pairs++;
-      wins += a > b ? 1 : a === b ? 0.5 : 0;
-    });
-  });
-  return wins / pairs;
+  return rocAuc(scores.map((score, i) => ({ score, label: labels[i] ? 1 : 0 })));
 }
 const correctShare = sampled.filter((s) => s.correct).length / sampled.length;
 for (const o of [{ span: "answer", reduce: "mean_prob" }, { span: "answer", reduce: "min_prob" }, { span: "completion", reduce: "mean_prob" }, { span: "completion", reduce: "min_prob" }]) {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "./read-body.ts";
 
 /**
  * A local OpenAI-compatible chat-completions server for tests and benchmarks: real HTTP on
@@ -239,16 +240,6 @@ function sendError(res: ServerResponse, status: number, message: string): void {
   if (res.headersSent) return void res.end();
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify({ error: { message, type: status === 429 ? "rate_limit_error" : "invalid_request_error", code: status } }));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = "";
-    req.setEncoding("utf8");
-    req.on("data", (c) => (data += c));
-    req.on("end", () => resolve(data));
-    req.on("error", reject);
-  });
 }
 
 function delay(ms: number): Promise<void> {

@@ -5,6 +5,7 @@ import { loadTestModel, type TestModel } from "./testmodel/model.ts";
 import { createRng } from "./testmodel/rng.ts";
 import { generate, scoreText, type Generation, type ScoredToken } from "./testmodel/sample.ts";
 import { encode, VOCAB } from "./testmodel/tokenizer.ts";
+import { readBody } from "./read-body.ts";
 
 /**
  * An OpenAI/vLLM-compatible server over the tiny arithmetic test model: `/v1/completions`,
@@ -65,7 +66,7 @@ async function handle(model: TestModel, req: IncomingMessage, res: ServerRespons
   const path = (req.url ?? "/").split("?")[0];
   if (req.method === "GET" && (path === "/health" || path === "/v1/health")) return send(res, 200, {});
   if (req.method === "GET" && path === "/v1/models") return send(res, 200, modelsList(model));
-  const routes: Record<string, (m: TestModel, b: Record<string, unknown>) => unknown> = {
+  const routes: Record<string, (b: Record<string, unknown>, m: TestModel) => unknown> = {
     "/v1/completions": completions,
     "/v1/chat/completions": chatCompletions,
     "/pooling": pooling,
@@ -94,7 +95,7 @@ async function handle(model: TestModel, req: IncomingMessage, res: ServerRespons
   const b = body as Record<string, unknown>;
   if (b.model !== undefined && b.model !== null && b.model !== TEST_MODEL_NAME) throw new BadRequest(`The model \`${String(b.model)}\` does not exist.`, "model", 404);
   if (b.stream === true) throw new BadRequest("stream is not supported by the test model server", "stream");
-  send(res, 200, route(model, b));
+  send(res, 200, route(b, model));
 }
 
 function modelsList(model: TestModel) {
@@ -187,7 +188,7 @@ function promptLogprobsOf(tokens: ScoredToken[], k: number) {
   });
 }
 
-function completions(model: TestModel, b: Record<string, unknown>) {
+function completions(b: Record<string, unknown>, model: TestModel) {
   const prompts = promptsOf(b.prompt);
   const echo = b.echo === true;
   const s = sampling(b, 16, echo);
@@ -283,7 +284,7 @@ function messagesOf(b: Record<string, unknown>): Message[] {
   });
 }
 
-function chatCompletions(model: TestModel, b: Record<string, unknown>) {
+function chatCompletions(b: Record<string, unknown>, model: TestModel) {
   const messages = messagesOf(b);
   const continueFinal = b.continue_final_message === true;
   const addGenerationPrompt = b.add_generation_prompt === undefined ? !continueFinal : b.add_generation_prompt === true;
@@ -329,7 +330,7 @@ function chatToken(t: ScoredToken, k: number) {
  * ("Q: 41+27\nStep 1: ...\nAnswer: 68"), or chat messages (user: problem, assistant: solution).
  * Each input's data holds one [P(wrong), P(right)] row per step, from the rule step checker.
  */
-function pooling(model: TestModel, b: Record<string, unknown>) {
+function pooling(b: Record<string, unknown>) {
   let inputs: string[];
   if (b.messages !== undefined) inputs = [applyChatTemplate(messagesOf(b), false)];
   else if (typeof b.input === "string") inputs = [b.input];
@@ -349,7 +350,6 @@ function pooling(model: TestModel, b: Record<string, unknown>) {
     if (text.includes(STEP_TAG)) return { index, object: "pooling", data: tagRows(text.slice(0, nl), text.slice(nl + 1)) };
     return { index, object: "pooling", data: verdict.steps.map((st) => (st.correct ? [0, 1] : [1, 0])) };
   });
-  void model;
   return {
     id: `pool-${Date.now().toString(36)}`,
     object: "list",
@@ -434,8 +434,7 @@ function usageOf(texts: string[]) {
 }
 
 /** vLLM's Score API (cross-encoder shape): text_1 against text_2, 1:1, 1:N or N:N; score = sigmoid of the raw score. */
-function vllmScore(model: TestModel, b: Record<string, unknown>) {
-  void model;
+function vllmScore(b: Record<string, unknown>) {
   const a = stringList(b.text_1, "text_1");
   const c = stringList(b.text_2, "text_2");
   if (a.length !== 1 && a.length !== c.length) throw new BadRequest(`text_1 has ${a.length} items and text_2 ${c.length}: give one text_1 or as many as text_2`, "text_1");
@@ -451,8 +450,7 @@ function vllmScore(model: TestModel, b: Record<string, unknown>) {
 }
 
 /** vLLM's (and SGLang's) Classification API: one {index, label, probs, num_classes} per input. */
-function vllmClassify(model: TestModel, b: Record<string, unknown>) {
-  void model;
+function vllmClassify(b: Record<string, unknown>) {
   const inputs = b.messages !== undefined ? [applyChatTemplate(messagesOf(b), false)] : stringList(b.input, "input");
   return {
     id: `classify-${Date.now().toString(36)}`,
@@ -468,8 +466,7 @@ function vllmClassify(model: TestModel, b: Record<string, unknown>) {
 }
 
 /** OpenRLHF's serve_rm: {query: [full texts], prompts?} -> {rewards, scores} (raw scores). */
-function openrlhfReward(model: TestModel, b: Record<string, unknown>) {
-  void model;
+function openrlhfReward(b: Record<string, unknown>) {
   const queries = stringList(b.query, "query");
   const rewards = queries.map(rmScore);
   return { rewards, scores: rewards, extra_logs: { dummy_scores: rewards } };
@@ -482,8 +479,7 @@ function teiSequence(x: unknown): string {
 }
 
 /** TEI's /predict: a single input gives a list of {score, label} (best first), a batch a list of lists. */
-function teiPredict(model: TestModel, b: Record<string, unknown>) {
-  void model;
+function teiPredict(b: Record<string, unknown>) {
   const raw = b.raw_scores === true;
   const predict = (text: string) =>
     rmClasses(text, raw)
@@ -497,8 +493,7 @@ function teiPredict(model: TestModel, b: Record<string, unknown>) {
 }
 
 /** TEI's /rerank: {query, texts} -> [{index, score, text?}] sorted by score, best first. */
-function teiRerank(model: TestModel, b: Record<string, unknown>) {
-  void model;
+function teiRerank(b: Record<string, unknown>) {
   if (typeof b.query !== "string") throw new BadRequest("query must be a string", "query");
   const query = b.query;
   const texts = stringList(b.texts, "texts");
@@ -514,7 +509,7 @@ function teiRerank(model: TestModel, b: Record<string, unknown>) {
  * logprob; -1 or absent: none of the input), `top_logprobs_num`, `return_text_in_logprobs`.
  * Logprob entries are [logprob, token_id, text-or-null]; a list input gives a list of outputs.
  */
-function sglangGenerate(model: TestModel, b: Record<string, unknown>) {
+function sglangGenerate(b: Record<string, unknown>, model: TestModel) {
   const texts = stringList(b.text, "text");
   const sp = (b.sampling_params ?? {}) as Record<string, unknown>;
   if (typeof sp !== "object" || Array.isArray(sp)) throw new BadRequest("sampling_params must be an object", "sampling_params");
@@ -559,14 +554,4 @@ function sendError(res: ServerResponse, status: number, message: string, param: 
   if (res.headersSent) return void res.end();
   const type = status === 404 ? "NotFoundError" : status >= 500 ? "InternalServerError" : "BadRequestError";
   send(res, status, { error: { message, type, param, code: status } });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = "";
-    req.setEncoding("utf8");
-    req.on("data", (c) => (data += c));
-    req.on("end", () => resolve(data));
-    req.on("error", reject);
-  });
 }

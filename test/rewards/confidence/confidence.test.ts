@@ -8,6 +8,7 @@ import { placeChatTokens, recordTokens } from "../../../src/rewards/shared/compl
 import { arithmeticProblems, checkSteps, startTestModelServer, type TestModelServer } from "../../../src/testing/index.ts";
 import { runReward } from "../../helpers.ts";
 import { startFaultServer } from "../models/fault-server.ts";
+import { auc as rocAuc } from "../../../src/eval/metrics/pointwise.ts";
 
 let server: TestModelServer;
 let faults: Awaited<ReturnType<typeof startFaultServer>>;
@@ -34,17 +35,7 @@ after(async () => {
 
 /** Area under the ROC curve of scores against labels (ties count half). */
 function auc(scores: number[], labels: boolean[]): number {
-  let pairs = 0;
-  let wins = 0;
-  scores.forEach((a, i) => {
-    if (!labels[i]) return;
-    scores.forEach((b, j) => {
-      if (labels[j]) return;
-      pairs++;
-      wins += a > b ? 1 : a === b ? 0.5 : 0;
-    });
-  });
-  return wins / pairs;
+  return rocAuc(scores.map((score, i) => ({ score, label: labels[i] ? 1 : 0 })));
 }
 
 test("confidence: from the record's generation logprobs equals teacher forcing; it ranks right answers above wrong ones (AUC)", async () => {
