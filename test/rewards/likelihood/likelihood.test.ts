@@ -1,23 +1,14 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { Sample } from "../../../src/core/types.ts";
 import { likelihoodReward, placeReference } from "../../../src/rewards/likelihood/index.ts";
-import { arithmeticProblems, startTestModelServer, type TestModelServer } from "../../../src/testing/index.ts";
+import { arithmeticProblems } from "../../../src/testing/index.ts";
 import { runReward } from "../../helpers.ts";
-import { startFaultServer } from "../models/fault-server.ts";
+import { modelAndFaultServers } from "../models/fault-server.ts";
 
-let server: TestModelServer;
-let faults: Awaited<ReturnType<typeof startFaultServer>>;
-before(async () => {
-  server = await startTestModelServer();
-  faults = await startFaultServer();
-});
-after(async () => {
-  await server.close();
-  await faults.close();
-});
+const servers = modelAndFaultServers();
 
-const base = () => ({ base_url: server.url, cache: false, retries: 0 });
+const base = () => ({ base_url: servers.model.url, cache: false, retries: 0 });
 const problems = arithmeticProblems({ seed: 21, count: 40, split: "heldout" });
 
 test("likelihood: the right reference is more likely than a wrong one after the same reasoning, on most held-out problems", async () => {
@@ -70,10 +61,10 @@ test("likelihood: unscorable without a reference or prefix; a server without pro
   ];
   const out = await runReward(likelihoodReward, base(), s);
   assert.deepEqual(out.map((r) => r.status), ["ok", "unscorable", "unscorable"]);
-  const [llama] = await runReward(likelihoodReward, { ...base(), base_url: faults.url("nologprobs") }, s.slice(0, 1));
+  const [llama] = await runReward(likelihoodReward, { ...base(), base_url: servers.faults.url("nologprobs") }, s.slice(0, 1));
   assert.equal(llama.status, "unscorable");
   assert.match(llama.reason!, /returned no prompt logprobs/);
-  const [html] = await runReward(likelihoodReward, { ...base(), base_url: faults.url("html") }, s.slice(0, 1));
+  const [html] = await runReward(likelihoodReward, { ...base(), base_url: servers.faults.url("html") }, s.slice(0, 1));
   assert.equal(html.status, "error");
   assert.match(html.reason!, /html\/completions failed: malformed JSON response/);
   const [sg] = await runReward(likelihoodReward, { ...base(), backend: "sglang" }, s.slice(0, 1));

@@ -1,20 +1,11 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { ModelEndpoint } from "../../../src/rewards/shared/http/model-endpoint.ts";
 import { codePointIndex, type ForcedToken, legacyTokens, spanTokens, spelledTokens, TeacherForcer } from "../../../src/rewards/shared/http/teacher-force.ts";
-import { encode, startTestModelServer, type TestModelServer } from "../../../src/testing/index.ts";
-import { startFaultServer } from "../models/fault-server.ts";
+import { encode } from "../../../src/testing/index.ts";
+import { modelAndFaultServers } from "../models/fault-server.ts";
 
-let server: TestModelServer;
-let faults: Awaited<ReturnType<typeof startFaultServer>>;
-before(async () => {
-  server = await startTestModelServer();
-  faults = await startFaultServer();
-});
-after(async () => {
-  await server.close();
-  await faults.close();
-});
+const servers = modelAndFaultServers();
 
 function forcer(baseUrl: string, backend: "vllm" | "sglang" = "vllm"): TeacherForcer {
   const o = { base_url: baseUrl, timeout_s: 5, retries: 0, backoff_s: 0.1, max_concurrency: 4, breaker: { failures: 5, cooldown_s: 30 }, cache: false };
@@ -30,7 +21,7 @@ const TEXTS = {
 
 test("teacher forcing: token spans tile the text exactly, also over accents, CJK and emoji (code point offsets -> UTF-16)", async () => {
   for (const backend of ["vllm", "sglang"] as const) {
-    const f = forcer(server.url, backend);
+    const f = forcer(servers.model.url, backend);
     const texts = Object.values(TEXTS);
     const out = await f.force(texts, 3);
     out.forEach((r, i) => {
@@ -49,8 +40,8 @@ test("teacher forcing: token spans tile the text exactly, also over accents, CJK
 
 test("teacher forcing: vLLM and SGLang backends give the same logprobs; the answer span picks the answer's tokens", async () => {
   const text = TEXTS.emoji;
-  const [v] = await forcer(server.url, "vllm").force([text], 0);
-  const [s] = await forcer(server.url, "sglang").force([text], 0);
+  const [v] = await forcer(servers.model.url, "vllm").force([text], 0);
+  const [s] = await forcer(servers.model.url, "sglang").force([text], 0);
   assert.ok("tokens" in v && "tokens" in s);
   assert.equal(v.tokens.length, s.tokens.length);
   v.tokens.forEach((t, i) => assert.ok(t.logprob === s.tokens[i].logprob || Math.abs(t.logprob! - s.tokens[i].logprob!) < 1e-9));
@@ -90,22 +81,22 @@ test("offsets: code points map to UTF-16 indices; offsets that do not fit, or no
 });
 
 test("teacher forcing: servers without prompt logprobs or offsets give unscorable naming the URL; broken ones give errors", async () => {
-  const [none] = await forcer(faults.url("nologprobs")).force(["Q: 1"], 0);
+  const [none] = await forcer(servers.faults.url("nologprobs")).force(["Q: 1"], 0);
   assert.match((none as { unscorable: string }).unscorable, /nologprobs\/completions returned no prompt logprobs .*llama\.cpp/);
-  const [noOffsets] = await forcer(faults.url("nooffsets")).force(["Q: 1"], 0);
+  const [noOffsets] = await forcer(servers.faults.url("nooffsets")).force(["Q: 1"], 0);
   assert.match((noOffsets as { unscorable: string }).unscorable, /nooffsets\/completions returned no character offsets/);
-  const [genOnly] = await forcer(faults.url("genonly")).force(["Q: 1"], 0);
+  const [genOnly] = await forcer(servers.faults.url("genonly")).force(["Q: 1"], 0);
   assert.match((genOnly as { unscorable: string }).unscorable, /genonly\/completions returned logprobs of generated tokens only/);
-  const [noText] = await forcer(faults.url("notext"), "sglang").force(["Q: 1"], 0);
+  const [noText] = await forcer(servers.faults.url("notext"), "sglang").force(["Q: 1"], 0);
   assert.match((noText as { unscorable: string }).unscorable, /notext\/generate returned no token texts/);
-  const [missing] = await forcer(faults.url("missing")).force(["Q: 1"], 0);
+  const [missing] = await forcer(servers.faults.url("missing")).force(["Q: 1"], 0);
   assert.match((missing as { error: string }).error, /teacher-forcing request to .*missing\/completions failed: HTTP 404/);
-  const [shape] = await forcer(faults.url("shape"), "sglang").force(["Q: 1"], 0);
+  const [shape] = await forcer(servers.faults.url("shape"), "sglang").force(["Q: 1"], 0);
   assert.match((shape as { error: string }).error, /shape\/generate failed: generate response has no meta_info/);
 });
 
 test("teacher forcing: a server that never answers fails at the timeout, not later", async () => {
-  const o = { base_url: faults.url("hang"), timeout_s: 0.3, retries: 0, backoff_s: 0.1, max_concurrency: 4, breaker: { failures: 5, cooldown_s: 30 }, cache: false };
+  const o = { base_url: servers.faults.url("hang"), timeout_s: 0.3, retries: 0, backoff_s: 0.1, max_concurrency: 4, breaker: { failures: 5, cooldown_s: 30 }, cache: false };
   const f = new TeacherForcer(new ModelEndpoint(o, { specDir: "." }), { backend: "sglang", batch_size: 8 });
   const [r] = await f.force(["Q: 1"], 0);
   assert.match((r as { error: string }).error, /hang\/generate failed: timed out after 0.3 s/);

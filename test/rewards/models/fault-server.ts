@@ -1,5 +1,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { after, before } from "node:test";
+import { startTestModelServer, type TestModelServer } from "../../../src/testing/index.ts";
 
 /**
  * A tiny broken model server for the fault tests of the model-backed rewards. Every route answers
@@ -9,7 +11,27 @@ import type { AddressInfo } from "node:net";
  * `logprobs: null`, as llama.cpp answers an echo request), /nooffsets (legacy logprobs without
  * text_offset), /genonly (logprobs of the generated token only, as llama.cpp answers echo), /notext (SGLang /generate logprobs without token texts); anything else is a 404.
  */
-export async function startFaultServer(): Promise<{ url: (mode: string) => string; requests: string[]; close: () => Promise<void> }> {
+export interface FaultServer {
+  url: (mode: string) => string;
+  requests: string[];
+  close: () => Promise<void>;
+}
+
+/** The real test model's server and the fault server, started before a test file's tests and closed after them. */
+export function modelAndFaultServers(): { readonly model: TestModelServer; readonly faults: FaultServer } {
+  const servers = {} as { model: TestModelServer; faults: FaultServer };
+  before(async () => {
+    servers.model = await startTestModelServer();
+    servers.faults = await startFaultServer();
+  });
+  after(async () => {
+    await servers.model.close();
+    await servers.faults.close();
+  });
+  return servers;
+}
+
+export async function startFaultServer(): Promise<FaultServer> {
   const requests: string[] = [];
   const hung: ServerResponse[] = [];
   const server = createServer((req, res) => {

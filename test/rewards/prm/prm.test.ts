@@ -1,23 +1,14 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { Sample } from "../../../src/core/types.ts";
 import { prmReward, recordSteps, stepRewards } from "../../../src/rewards/prm/index.ts";
-import { arithmeticProblems, startTestModelServer, type TestModelServer } from "../../../src/testing/index.ts";
+import { arithmeticProblems } from "../../../src/testing/index.ts";
 import { runReward } from "../../helpers.ts";
-import { startFaultServer } from "../models/fault-server.ts";
+import { modelAndFaultServers } from "../models/fault-server.ts";
 
-let server: TestModelServer;
-let faults: Awaited<ReturnType<typeof startFaultServer>>;
-before(async () => {
-  server = await startTestModelServer();
-  faults = await startFaultServer();
-});
-after(async () => {
-  await server.close();
-  await faults.close();
-});
+const servers = modelAndFaultServers();
 
-const base = () => ({ base_url: server.url, cache: false, retries: 0, delimiter: "\n", template: "{prompt}{steps}" });
+const base = () => ({ base_url: servers.model.url, cache: false, retries: 0, delimiter: "\n", template: "{prompt}{steps}" });
 const [p1, p2] = arithmeticProblems({ seed: 7, count: 2, split: "heldout" });
 /** The right solution with step 2's result off by one, carried on correctly to a wrong answer. */
 function wrongAtStep2(solution: string): string {
@@ -109,7 +100,7 @@ test("prm: step rows: numbers, one-column rows, a wrong count names the separato
 test("prm: a separator the server does not pool at gives an error record naming the endpoint", async () => {
   const [r] = await runReward(prmReward, { ...base(), separator: "\n" }, [{ prompt: p1.prompt, completion: p1.solution }]);
   assert.equal(r.status, "error");
-  assert.match(r.reason!, new RegExp(`PRM endpoint ${server.url.replace("/v1", "")}/pooling: the server returned \\d+ step scores for \\d+ steps`));
+  assert.match(r.reason!, new RegExp(`PRM endpoint ${servers.model.url.replace("/v1", "")}/pooling: the server returned \\d+ step scores for \\d+ steps`));
 });
 
 test("prm: bad endpoints give error records naming the URL and what was wrong; a hung server times out", async () => {
@@ -122,7 +113,7 @@ test("prm: bad endpoints give error records naming the URL and what was wrong; a
     ["hang", /hang\/pooling failed: timed out after 0.3 s/],
   ];
   for (const [mode, want] of cases) {
-    const [r] = await runReward(prmReward, { ...base(), base_url: faults.url(mode), timeout_s: 0.3 }, sample);
+    const [r] = await runReward(prmReward, { ...base(), base_url: servers.faults.url(mode), timeout_s: 0.3 }, sample);
     assert.equal(r.status, "error", mode);
     assert.match(r.reason!, want, mode);
     assert.match(r.reason!, /PRM request to http:\/\/127\.0\.0\.1:\d+\//, mode);

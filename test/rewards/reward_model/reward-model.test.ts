@@ -1,24 +1,15 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { Sample } from "../../../src/core/types.ts";
 import { pathValues, poolingScore, rewardModelReward } from "../../../src/rewards/reward_model/index.ts";
-import { arithmeticProblems, startTestModelServer, type TestModelServer } from "../../../src/testing/index.ts";
+import { arithmeticProblems } from "../../../src/testing/index.ts";
 import { rmScore } from "../../../src/testing/model-server.ts";
 import { runReward, tempDir } from "../../helpers.ts";
-import { startFaultServer } from "../models/fault-server.ts";
+import { modelAndFaultServers } from "../models/fault-server.ts";
 
-let server: TestModelServer;
-let faults: Awaited<ReturnType<typeof startFaultServer>>;
-before(async () => {
-  server = await startTestModelServer();
-  faults = await startFaultServer();
-});
-after(async () => {
-  await server.close();
-  await faults.close();
-});
+const servers = modelAndFaultServers();
 
 const problems = arithmeticProblems({ seed: 5, count: 6, split: "heldout" });
 /** Right solutions, and the same with the answer off by one (a wrong outcome). */
@@ -28,7 +19,7 @@ const samples: Sample[] = problems.flatMap((p) => [
 ]);
 const texts = samples.map((s) => `${s.prompt}${s.completion}`);
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-const base = () => ({ base_url: server.url, cache: false, retries: 0, template: "{prompt}{completion}" });
+const base = () => ({ base_url: servers.model.url, cache: false, retries: 0, template: "{prompt}{completion}" });
 const close = (a: number[], b: number[]) => a.forEach((x, i) => assert.ok(Math.abs(x - b[i]) < 1e-9, `${i}: ${x} vs ${b[i]}`));
 
 test("reward_model: every protocol gives the served model's score, in record order", async () => {
@@ -116,7 +107,7 @@ test("reward_model: empty completions are unscorable; bad endpoints give error r
     ["hang", { protocol: "openrlhf" }, /hang\/get_reward failed: timed out after 0.3 s/],
   ];
   for (const [mode, o, want] of cases) {
-    const [r, empty] = await runReward(rewardModelReward, { ...base(), base_url: faults.url(mode), timeout_s: 0.3, ...o }, one);
+    const [r, empty] = await runReward(rewardModelReward, { ...base(), base_url: servers.faults.url(mode), timeout_s: 0.3, ...o }, one);
     assert.equal(r.status, "error", mode);
     assert.match(r.reason!, want);
     assert.match(r.reason!, /^reward model request to http:\/\/127\.0\.0\.1:\d+\//);
