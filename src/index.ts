@@ -93,6 +93,7 @@ export { parseVerdict, type Verdict } from "./rewards/judge/verdict.ts";
 export { type AuditedSpec, type AuditOptions, type AuditReport, auditJudges, formatAudit, MASTER_KEYS } from "./rewards/judge/audit.ts";
 export { ChatClient, type ChatResponse, type ClientConfig, JudgeRequestError, type TokenLogprob } from "./rewards/shared/http/client.ts";
 export { JudgeCache } from "./rewards/shared/http/cache.ts";
+export { CachedChat } from "./rewards/shared/http/cached-chat.ts";
 export { type ClientStats, EndpointRequestError, JsonClient, type Parsed, type PostOptions } from "./rewards/shared/http/json-client.ts";
 export { clientConfig, type EndpointConnection, endpointApiKey, endpointFields, replyCachePath } from "./rewards/shared/http/endpoint.ts";
 

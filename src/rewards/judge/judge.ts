@@ -2,10 +2,9 @@ import type { Reward } from "../../core/reward.ts";
 import { completionText, promptText, referenceText } from "../../core/text.ts";
 import type { ComponentResult, RewardResult, Sample } from "../../core/types.ts";
 import { failed, ok, unscorable } from "../../core/types.ts";
-import { cacheKey } from "../shared/http/cache.ts";
-import { ChatClient, type ChatResponse } from "../shared/http/client.ts";
-import { clientConfig, openReplyCache, replyCachePath } from "../shared/http/endpoint.ts";
-import type { ReplyCache } from "../shared/http/cache.ts";
+import { CachedChat } from "../shared/http/cached-chat.ts";
+import type { ChatResponse } from "../shared/http/client.ts";
+import { clientConfig, replyCachePath } from "../shared/http/endpoint.ts";
 import { type ImagePart, imageParts } from "../shared/images.ts";
 import { type Criterion, listCriteria, recordCriteria } from "./criteria.ts";
 import { degenerateReason, LengthBias } from "./guards.ts";
@@ -34,16 +33,14 @@ export class Judge implements Reward {
   readonly name: string;
   readonly type = "judge";
   readonly groupwise: boolean;
-  private readonly client: ChatClient;
+  private readonly client: CachedChat;
   private readonly o: JudgeOptions;
-  private readonly cachePath: string | undefined;
   private readonly specDir: string;
-  private cache: ReplyCache | undefined;
   private readonly kind: VerdictKind;
   private readonly format: Record<string, unknown> | undefined;
   private readonly lengthBias = new LengthBias();
   private readonly pairStats: PairwiseStats = { comparisons: 0, positionDisagreements: 0 };
-  private readonly counts = { cacheHits: 0, guarded: 0, logprobFallbacks: 0, scDecisions: 0, scDisagreement: 0 };
+  private readonly counts = { guarded: 0, logprobFallbacks: 0, scDecisions: 0, scDisagreement: 0 };
 
   constructor(name: string, options: JudgeOptions, specDir: string, apiKey: string | undefined) {
     this.name = name;
@@ -51,8 +48,7 @@ export class Judge implements Reward {
     this.kind = VERDICT_KIND[options.mode];
     this.groupwise = options.mode === "pairwise";
     this.format = options.structured === "json_schema" ? responseFormat(this.kind, options.scale) : undefined;
-    this.client = new ChatClient(clientConfig(options, apiKey));
-    this.cachePath = replyCachePath(options.cache, specDir);
+    this.client = new CachedChat(clientConfig(options, apiKey), replyCachePath(options.cache, specDir));
     this.specDir = specDir;
   }
 
@@ -75,7 +71,7 @@ export class Judge implements Reward {
     const s = this.client.stats;
     const out: Record<string, number> = {
       requests: s.requests,
-      cache_hits: this.counts.cacheHits,
+      cache_hits: this.client.cacheHits,
       prompt_tokens: s.promptTokens,
       completion_tokens: s.completionTokens,
       retries: s.retries,
@@ -93,8 +89,6 @@ export class Judge implements Reward {
 
   async close(): Promise<void> {
     await this.client.close();
-    await this.cache?.close();
-    this.cache = undefined;
   }
 
   /** The degenerate-completion guard (when on): why the completion gets 0 without asking. */
@@ -245,24 +239,11 @@ export class Judge implements Reward {
   }
 
   private async ask(body: Record<string, unknown>, sample: number): Promise<ChatResponse> {
-    let key: string | undefined;
-    if (this.cachePath) {
-      this.cache ??= openReplyCache(this.cachePath);
-      key = cacheKey(body, sample);
-      const hit = await this.cache.get(key);
-      if (hit) {
-        this.counts.cacheHits++;
-        return hit;
-      }
-    }
-    let reply: ChatResponse;
     try {
-      reply = await this.client.complete(body);
+      return await this.client.complete(body, sample);
     } catch (err) {
       throw new VerdictError((err as Error).message);
     }
-    if (key) await this.cache?.put(key, reply);
-    return reply;
   }
 }
 

@@ -3,12 +3,11 @@ import type { Reward } from "../../core/reward.ts";
 import { completionText, promptText, referenceText } from "../../core/text.ts";
 import type { RewardResult, Sample, Segment, Step } from "../../core/types.ts";
 import { failed, ok } from "../../core/types.ts";
-import { cacheKey } from "../shared/http/cache.ts";
-import { ChatClient, JudgeRequestError } from "../shared/http/client.ts";
+import { CachedChat } from "../shared/http/cached-chat.ts";
+import { JudgeRequestError } from "../shared/http/client.ts";
 import { degenerateReason } from "./guards.ts";
 import { judgeOptions } from "./options.ts";
-import { clientConfig, openReplyCache, replyCachePath } from "../shared/http/endpoint.ts";
-import type { ReplyCache } from "../shared/http/cache.ts";
+import { clientConfig, replyCachePath } from "../shared/http/endpoint.ts";
 import { placeholdersOf, render } from "./prompts.ts";
 import { excerpt, findJsonObject } from "./verdict.ts";
 import { placeQuote, sentences } from "./span-match.ts";
@@ -97,16 +96,13 @@ export class SpanJudge implements Reward {
   readonly name: string;
   readonly type = "judge";
   private readonly o: SpansJudgeOptions;
-  private readonly client: ChatClient;
-  private readonly cachePath: string | undefined;
-  private cache: ReplyCache | undefined;
-  private readonly counts = { cacheHits: 0, guarded: 0, unplaced: 0, spans: 0 };
+  private readonly client: CachedChat;
+  private readonly counts = { guarded: 0, unplaced: 0, spans: 0 };
 
   constructor(name: string, options: SpansJudgeOptions, specDir: string, apiKey: string | undefined) {
     this.name = name;
     this.o = options;
-    this.client = new ChatClient(clientConfig(options, apiKey));
-    this.cachePath = replyCachePath(options.cache, specDir);
+    this.client = new CachedChat(clientConfig(options, apiKey), replyCachePath(options.cache, specDir));
   }
 
   score(samples: readonly Sample[]): Promise<RewardResult[]> {
@@ -117,7 +113,7 @@ export class SpanJudge implements Reward {
     const s = this.client.stats;
     return {
       requests: s.requests,
-      cache_hits: this.counts.cacheHits,
+      cache_hits: this.client.cacheHits,
       prompt_tokens: s.promptTokens,
       completion_tokens: s.completionTokens,
       retries: s.retries,
@@ -130,8 +126,6 @@ export class SpanJudge implements Reward {
 
   async close(): Promise<void> {
     await this.client.close();
-    await this.cache?.close();
-    this.cache = undefined;
   }
 
   private async scoreOne(sample: Sample): Promise<RewardResult> {
@@ -210,15 +204,8 @@ export class SpanJudge implements Reward {
   }
 
   private async ask(body: Record<string, unknown>): Promise<string> {
-    if (this.cachePath && !this.cache) this.cache = openReplyCache(this.cachePath);
-    const key = this.cache ? cacheKey(body, 0) : undefined;
-    const hit = key ? await this.cache!.get(key) : undefined;
-    if (hit) {
-      this.counts.cacheHits++;
-      return hit.text;
-    }
-    const reply = await this.client.complete(body);
-    if (key && !reply.truncated) await this.cache!.put(key, reply);
+    // A reply cut off at max_tokens is an error now and is asked again next run.
+    const reply = await this.client.complete(body, 0, (r) => !r.truncated);
     if (reply.truncated) throw new JudgeRequestError(`the judge's reply was cut off at max_tokens ${this.o.max_tokens}: ${excerpt(reply.text)}`);
     return reply.text;
   }
