@@ -34,6 +34,13 @@ const MAX_RETRY_AFTER_MS = 60_000;
 /** A request to a model server that failed for good (after retries, or refused by the circuit breaker). */
 export class EndpointRequestError extends Error {
   override name = "EndpointRequestError";
+  /** The HTTP status of the last answer, when the server gave one. */
+  readonly status: number | undefined;
+
+  constructor(message: string, status?: number) {
+    super(message);
+    this.status = status;
+  }
 }
 
 /** What a response parser makes of a 2xx JSON body: the value, or why the body is unusable. */
@@ -143,6 +150,7 @@ export class JsonClient {
     let last = "";
     let retried = 0;
     let refused = false;
+    let status: number | undefined;
     for (let attempt = 0; ; attempt++) {
       const result = await this.attempt(url, payload, options.parse);
       if (result.error === undefined) {
@@ -150,6 +158,7 @@ export class JsonClient {
         return result.value as T;
       }
       last = result.error;
+      status = result.status;
       refused = result.status !== undefined && result.status >= 400 && result.status < 500 && !result.retryable;
       if (result.status !== undefined && result.status >= 400 && !swapped && options.fallback) {
         const other = options.fallback(result.status, result.raw ?? "", payload);
@@ -179,7 +188,7 @@ export class JsonClient {
     else this.breaker.failure(last, trial);
     this.stats.failures++;
     const tries = retried > 0 ? ` (after ${retried} retries)` : "";
-    throw new EndpointRequestError(`${what} to ${url} failed${tries}: ${last}`);
+    throw new EndpointRequestError(`${what} to ${url} failed${tries}: ${last}`, status);
   }
 
   private async attempt<T>(url: string, payload: Record<string, unknown>, parse: PostOptions<T>["parse"]): Promise<Attempt<T>> {

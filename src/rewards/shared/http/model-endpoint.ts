@@ -1,7 +1,7 @@
 import type { RewardContext } from "../../../core/reward.ts";
 import { cacheKey, type ReplyCache } from "./cache.ts";
 import { clientConfig, type EndpointConnection, endpointApiKey, openReplyCache, replyCachePath } from "./endpoint.ts";
-import { JsonClient, type Parsed } from "./json-client.ts";
+import { EndpointRequestError, JsonClient, type Parsed } from "./json-client.ts";
 
 /**
  * One model server as a reward sees it: the shared JsonClient (timeouts, retries, breaker,
@@ -75,7 +75,7 @@ export class ModelEndpoint {
             const message = err instanceof Error ? err.message : String(err);
             // A request the server refused (4xx: one input too long, one malformed) is sent again
             // one item at a time, so one bad record does not fail its batch-mates.
-            if (idx.length > 1 && /failed: HTTP 4\d\d/.test(message)) {
+            if (idx.length > 1 && err instanceof EndpointRequestError && err.status !== undefined && err.status >= 400 && err.status < 500) {
               await Promise.all(
                 idx.map((i) =>
                   send([items[i]]).then(
