@@ -37,13 +37,17 @@ export function defined<T>(x: T | undefined): x is T {
   return x !== undefined;
 }
 
+/** A selection key as a number: null, undefined and NaN rank below every number. */
+function rankValue(v: number | null | undefined): number {
+  return typeof v === "number" && !Number.isNaN(v) ? v : -Infinity;
+}
+
 /** Highest key first; a null key ranks below every number; ties go to the earliest candidate (lowest id). */
 export function argmax(cands: readonly Candidate[], key: (c: Candidate) => number | null | undefined): Candidate | undefined {
   let best: Candidate | undefined;
   let bestKey = -Infinity;
   for (const c of cands) {
-    const v = key(c);
-    const k = typeof v === "number" && !Number.isNaN(v) ? v : -Infinity;
+    const k = rankValue(key(c));
     if (best === undefined || k > bestKey || (k === bestKey && c.id < best.id)) {
       best = c;
       bestKey = k;
@@ -54,10 +58,7 @@ export function argmax(cands: readonly Candidate[], key: (c: Candidate) => numbe
 
 /** Candidates sorted best first by the same rule as argmax. */
 export function ranked(cands: readonly Candidate[], key: (c: Candidate) => number | null | undefined): Candidate[] {
-  const k = (c: Candidate) => {
-    const v = key(c);
-    return typeof v === "number" && !Number.isNaN(v) ? v : -Infinity;
-  };
+  const k = (c: Candidate) => rankValue(key(c));
   return [...cands].sort((a, b) => k(b) - k(a) || a.id - b.id);
 }
 
