@@ -15,15 +15,15 @@ import { majority } from "./strategies/majority.ts";
 import { particleFilter } from "./strategies/particle-filter.ts";
 import { weightedVote } from "./strategies/weighted-vote.ts";
 
-export const STRATEGIES: Record<string, Strategy> = {
+export const STRATEGIES = {
   best_of_n: bestOfN,
   majority,
   weighted_vote: weightedVote,
   beam,
   dvts,
   particle_filter: particleFilter,
-};
-export type StrategyName = "best_of_n" | "majority" | "weighted_vote" | "beam" | "dvts" | "particle_filter";
+} satisfies Record<string, Strategy>;
+export type StrategyName = keyof typeof STRATEGIES;
 export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];
 
 /** Strategies that grow answers step by step and need a step scorer. */
