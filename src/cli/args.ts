@@ -16,3 +16,10 @@ export function positiveInt(value: string | undefined, flag: string): number | u
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} expects a positive integer, found ${JSON.stringify(value)}`);
   return n;
 }
+
+export function nonNegativeInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} expects a whole number >= 0, found ${JSON.stringify(value)}`);
+  return n;
+}

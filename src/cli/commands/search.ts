@@ -11,7 +11,7 @@ import { generatorConfig, type GeneratorConfig } from "../../search/generator.ts
 import { STEP_AGGREGATIONS, type StepAggregation } from "../../search/scorers.ts";
 import { type SearchOptions, Searcher, STRATEGY_NAMES, type StrategyName } from "../../search/search.ts";
 import { type SearchSummary, searchStream } from "../../search/stream.ts";
-import { parseCommandArgs, positiveInt } from "../args.ts";
+import { nonNegativeInt, parseCommandArgs, positiveInt } from "../args.ts";
 
 export const searchHelp = `rewardsmith search --generator <url | file> --strategy <s> [options] <problems.jsonl | ->
 
@@ -105,7 +105,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
     temperature: num(values.temperature, "--temperature"),
     top_p: num(values["top-p"], "--top-p"),
     max_tokens: positiveInt(values["max-tokens"], "--max-tokens"),
-    seed: int(values.seed, "--seed"),
+    seed: nonNegativeInt(values.seed, "--seed"),
   });
   const budget = parseBudget(values.budget);
   const options: SearchOptions = {
@@ -113,7 +113,7 @@ export async function searchCommand(argv: string[]): Promise<number> {
     generator,
     n: positiveInt(values.n, "--n"),
     k: positiveInt(values.k, "--k"),
-    lookahead: int(values.lookahead, "--lookahead"),
+    lookahead: nonNegativeInt(values.lookahead, "--lookahead"),
     spec: values.spec ? loadSpec(values.spec) : undefined,
     stepSpec: values["step-spec"] ? loadSpec(values["step-spec"]) : undefined,
     aggregate: oneOf(values.aggregate, STEP_AGGREGATIONS, "--aggregate") as StepAggregation | undefined,
@@ -254,13 +254,6 @@ function num(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag} expects a number >= 0, found ${JSON.stringify(value)}`);
-  return n;
-}
-
-function int(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} expects a whole number >= 0, found ${JSON.stringify(value)}`);
   return n;
 }
 

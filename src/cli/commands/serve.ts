@@ -5,7 +5,7 @@ import { runPrimary } from "../../server/cluster.ts";
 import { DEFAULT_SERVER_OPTIONS as D, type ServerOptions } from "../../server/options.ts";
 import { type RunningServer, serveUntilSignal, startServer } from "../../server/serve.ts";
 import { Scorer } from "../../pipeline/scorer.ts";
-import { parseCommandArgs, positiveInt } from "../args.ts";
+import { nonNegativeInt, parseCommandArgs, positiveInt } from "../args.ts";
 import { generatorFrom } from "./search.ts";
 
 export const serveHelp = `rewardsmith serve --spec <file> [options]
@@ -133,12 +133,5 @@ function port(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port expects 0..65535, found ${JSON.stringify(value)}`);
-  return n;
-}
-
-function nonNegativeInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} expects a whole number >= 0, found ${JSON.stringify(value)}`);
   return n;
 }
