@@ -4,7 +4,7 @@ import { RewardsmithError, UsageError } from "../core/errors.ts";
 import { completionText } from "../core/text.ts";
 import { createScorer, type SpecSource } from "../pipeline/score.ts";
 import type { Scorer } from "../pipeline/scorer.ts";
-import { agreement, type AgreementReport } from "./compare.ts";
+import { agreement } from "./compare.ts";
 import { DEFINITIONS, DIAGNOSTIC_DEFINITIONS, type MetricDefinition } from "./definitions.ts";
 import { detectFormat, readerFor } from "./formats/index.ts";
 import { loadRecords, type LoadedRecord, parseRecords } from "./load.ts";
@@ -12,13 +12,16 @@ import { bestOfMetric } from "./metrics/best-of-4.ts";
 import { mean } from "./metrics/common.ts";
 import { judgeBenchMetric } from "./metrics/judgebench.ts";
 import { pairwiseMetric, rewardBenchSections } from "./metrics/pairwise.ts";
-import { pointwiseMetric, reliability, type PointwiseOutcome, type ReliabilityBin } from "./metrics/pointwise.ts";
+import { pointwiseMetric, reliability, type PointwiseOutcome } from "./metrics/pointwise.ts";
 import { processBenchMetric, sweepThresholds, type ProcessBenchOutcome } from "./metrics/processbench.ts";
 import { rmBenchMetric } from "./metrics/rm-bench.ts";
 import { scoreItems } from "./score.ts";
 import { mulberry32 } from "../core/random.ts";
 import { bootstrapCi, pearson, ranks, spearman } from "./stats.ts";
 import { type CandidateScore, type EvalFormat, type EvalItem, FORMATS, type FormatMetric, type ItemScores, type Malformed } from "./types.ts";
+import type { EvalResult, Evaluation, ItemResult, SubsetResult } from "./result.ts";
+
+export type { EvalResult, Evaluation, ItemResult, SubsetResult } from "./result.ts";
 
 export interface EvaluateOptions {
   /** The reward under test: a spec file, a parsed Spec or a spec document. */
@@ -42,69 +45,6 @@ export interface EvaluateOptions {
   /** Failure examples kept in the result (default 50). */
   failures?: number;
   onProgress?: (p: { phase: "score" | "compare"; items: number; total: number }) => void;
-}
-
-export interface SubsetResult {
-  name: string;
-  items: number;
-  unscored: number;
-  metrics: Record<string, number | null>;
-  ci: [number, number] | null;
-  length_only: number | null;
-  shortest_only: number | null;
-}
-
-/** The per-item line of items.jsonl. */
-export interface ItemResult {
-  line: number;
-  id: string;
-  subset: string;
-  status: "scored" | "unscored";
-  reason?: string;
-  failed?: boolean;
-  outcome?: Record<string, unknown>;
-  candidates: Array<{ key: string; reward: number | null; status: string; reason?: string; length: number; compare_reward?: number | null }>;
-}
-
-/** The whole evaluation: what eval.json holds. */
-export interface EvalResult {
-  version: 1;
-  format: EvalFormat;
-  input: string | null;
-  spec: string | null;
-  compare_spec: string | null;
-  headline: { metric: string; value: number | null; ci: [number, number] | null; definition: MetricDefinition };
-  counts: { records: number; malformed: number; items: number; scored: number; unscored: number; candidates: number; candidates_ok: number; candidates_unscorable: number; candidates_error: number };
-  overall: Record<string, number | null>;
-  sections?: Record<string, number>;
-  subsets: SubsetResult[];
-  controls: { length_only: number | null; shortest_only: number | null };
-  diagnostics: {
-    length_correlation: { pearson: number | null; spearman: number | null; candidates: number };
-    reliability?: ReliabilityBin[];
-    threshold?: { chosen: number; best: number | null; best_value: number | null; sweep: Array<{ threshold: number; value: number | null }> };
-    /**
-     * Order effects: JudgeBench's share of pairs whose two orders decide differently, and the pairs
-     * a pairwise judge (mode: pairwise, which judges both orders itself) decided differently by order.
-     */
-    position: { inconsistency: number | null; judge_position_disagreements: number | null };
-    reward_summary: Record<string, number>;
-  };
-  compare?: AgreementReport & { headline: number | null };
-  /** Every value above under one flat name, for --fail-under. */
-  flat: Record<string, number>;
-  unscored_reasons: Record<string, number>;
-  malformed: Malformed[];
-  definitions: Record<string, MetricDefinition>;
-  settings: { threshold: number; step_scores: string; bootstrap: number; seed: number };
-  wall_seconds: number;
-}
-
-export interface Evaluation {
-  result: EvalResult;
-  items: ItemResult[];
-  /** Items whose outcome counts as a failure, with their texts (for the report). */
-  failures: Array<{ item: EvalItem; result: ItemResult }>;
 }
 
 const MAX_MALFORMED = 100;

@@ -2,18 +2,10 @@ import { fileURLToPath } from "node:url";
 import { completionText } from "../core/text.ts";
 import { bundleUi } from "../view/assets.ts";
 import { pageHtml } from "../view/html.ts";
-import type { Evaluation } from "./evaluate.ts";
+import type { EvalReportData, Evaluation } from "./result.ts";
 
 const ENTRY = fileURLToPath(new URL("./ui/main.ts", import.meta.url));
 const CSS = [fileURLToPath(new URL("../view/ui/style.css", import.meta.url)), fileURLToPath(new URL("./ui/style.css", import.meta.url))];
-
-/** What the report page reads (inlined as JSON). */
-export interface EvalReportData {
-  result: Evaluation["result"];
-  /** Up to 2,000 scored candidates as [length, reward, chosen?] for the length scatter. */
-  points: Array<[number, number, number]>;
-  failures: Array<{ id: string; subset: string; line: number; prompt: string; candidates: Array<{ key: string; text: string; reward: number | null; status: string }> }>;
-}
 
 const clip = (s: string, n = 600) => (s.length > n ? `${s.slice(0, n)}…` : s);
 

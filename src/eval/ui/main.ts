@@ -1,46 +1,10 @@
 import * as Plot from "@observablehq/plot";
 import { card, fmt, h, table } from "../../view/ui/dom.ts";
+import type { EvalReportData, SubsetResult } from "../result.ts";
 
-interface Subset {
-  name: string;
-  items: number;
-  unscored: number;
-  metrics: Record<string, number | null>;
-  ci: [number, number] | null;
-  length_only: number | null;
-  shortest_only: number | null;
-}
+type Subset = SubsetResult;
 
-interface Data {
-  result: {
-    format: string;
-    input: string | null;
-    spec: string | null;
-    compare_spec: string | null;
-    headline: { metric: string; value: number | null; ci: [number, number] | null; definition: { definition: string; source: string; version: number } };
-    counts: Record<string, number>;
-    overall: Record<string, number | null>;
-    sections?: Record<string, number>;
-    subsets: Subset[];
-    controls: { length_only: number | null; shortest_only: number | null };
-    diagnostics: {
-      length_correlation: { pearson: number | null; spearman: number | null; candidates: number };
-      reliability?: Array<{ lo: number; hi: number; n: number; confidence: number; accuracy: number }>;
-      threshold?: { chosen: number; best: number | null; best_value: number | null; sweep: Array<{ threshold: number; value: number | null }> };
-      position: { inconsistency: number | null; judge_position_disagreements: number | null };
-      reward_summary: Record<string, number>;
-    };
-    compare?: Record<string, number | null>;
-    unscored_reasons: Record<string, number>;
-    malformed: Array<{ line: number; reason: string }>;
-    definitions: Record<string, { version: number; definition: string; source: string }>;
-    settings: Record<string, unknown>;
-  };
-  points: Array<[number, number, number]>;
-  failures: Array<{ id: string; subset: string; line: number; prompt: string; candidates: Array<{ key: string; text: string; reward: number | null; status: string }> }>;
-}
-
-const data = JSON.parse(document.getElementById("rewardsmith-data")?.textContent ?? "null") as Data;
+const data = JSON.parse(document.getElementById("rewardsmith-data")?.textContent ?? "null") as EvalReportData;
 const app = document.getElementById("app")!;
 const r = data.result;
 const headKey = r.subsets[0] ? (Object.keys(r.subsets[0].metrics).find((k) => k === r.headline.metric) ?? Object.keys(r.subsets[0].metrics)[0]) : r.headline.metric;
