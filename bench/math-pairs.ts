@@ -3,21 +3,12 @@
  * realistic completions (reasoning then a boxed / "The answer is" / #### answer), every answer
  * category, about half of them wrong, plus optional pathological completions.
  */
+import { mulberry32 as rng } from "../src/core/random.ts";
+
 export interface BenchPair {
   completion: string;
   reference: string;
   pathological?: boolean;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const REASONING = [
