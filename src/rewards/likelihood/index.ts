@@ -3,7 +3,7 @@ import { defineRewardType, type Reward } from "../../core/reward.ts";
 import { completionText, referenceText } from "../../core/text.ts";
 import { failed, ok, type RewardResult, type Sample, unscorable } from "../../core/types.ts";
 import { endpointFields } from "../shared/http/endpoint.ts";
-import { ModelEndpoint } from "../shared/http/model-endpoint.ts";
+import { endpointReward, ModelEndpoint } from "../shared/http/model-endpoint.ts";
 import { boundaryField, spanTokens, TeacherForcer, teacherForceFields } from "../shared/http/teacher-force.ts";
 import { around, promptString, reduce, spanLogprobs, templateField } from "../shared/logprob.ts";
 
@@ -34,13 +34,7 @@ export const likelihoodReward = defineRewardType({
   create(o, context): Reward {
     const endpoint = new ModelEndpoint(o, context);
     const forcer = new TeacherForcer(endpoint, o);
-    return {
-      name: context.name,
-      type: context.type,
-      score: (samples) => scoreLikelihood(forcer, o, samples),
-      summary: () => endpoint.summary(),
-      close: () => endpoint.close(),
-    };
+    return endpointReward(context, endpoint, (samples) => scoreLikelihood(forcer, o, samples));
   },
 });
 

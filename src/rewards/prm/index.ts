@@ -3,7 +3,7 @@ import { defineRewardType, type Reward } from "../../core/reward.ts";
 import { completionText, messageText } from "../../core/text.ts";
 import { type ChatMessage, failed, ok, type RewardResult, type Sample, unscorable } from "../../core/types.ts";
 import { endpointFields } from "../shared/http/endpoint.ts";
-import { found, ModelEndpoint } from "../shared/http/model-endpoint.ts";
+import { endpointReward, found, ModelEndpoint } from "../shared/http/model-endpoint.ts";
 import type { Parsed } from "../shared/http/json-client.ts";
 import { aggregateSteps, stepTexts } from "../shared/steps.ts";
 
@@ -41,13 +41,7 @@ export const prmReward = defineRewardType({
   create(o, context): Reward {
     const endpoint = new ModelEndpoint(o, context);
     const url = endpoint.url(o.path, true);
-    return {
-      name: context.name,
-      type: context.type,
-      score: (samples) => scorePrm(endpoint, url, o, samples),
-      summary: () => endpoint.summary(),
-      close: () => endpoint.close(),
-    };
+    return endpointReward(context, endpoint, (samples) => scorePrm(endpoint, url, o, samples));
   },
 });
 

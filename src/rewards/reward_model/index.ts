@@ -6,7 +6,7 @@ import { completionText, messageText } from "../../core/text.ts";
 import { type ChatMessage, failed, ok, type RewardResult, type Sample, unscorable } from "../../core/types.ts";
 import { endpointFields } from "../shared/http/endpoint.ts";
 import type { Parsed } from "../shared/http/json-client.ts";
-import { found, ModelEndpoint } from "../shared/http/model-endpoint.ts";
+import { endpointReward, found, ModelEndpoint } from "../shared/http/model-endpoint.ts";
 
 /**
  * `type: reward_model` — a served scalar reward model (a sequence classifier such as
@@ -78,13 +78,7 @@ export const rewardModelReward = defineRewardType({
     const route = o.endpoint ?? DEFAULT_ENDPOINT[o.protocol];
     const url = endpoint.url(o.path ?? ROUTE_PATH[route], true);
     const transform = makeTransform(o, context.specDir);
-    return {
-      name: context.name,
-      type: context.type,
-      score: (samples) => scoreAll(endpoint, url, route, o, transform, samples),
-      summary: () => endpoint.summary(),
-      close: () => endpoint.close(),
-    };
+    return endpointReward(context, endpoint, (samples) => scoreAll(endpoint, url, route, o, transform, samples));
   },
 });
 

@@ -4,7 +4,7 @@ import { failed, type RewardResult, type Sample, unscorable } from "../../core/t
 import { endpointFields } from "./http/endpoint.ts";
 import type { Reward, RewardContext } from "../../core/reward.ts";
 import type { EndpointConnection } from "./http/endpoint.ts";
-import { ModelEndpoint } from "./http/model-endpoint.ts";
+import { endpointReward, ModelEndpoint } from "./http/model-endpoint.ts";
 import { type ForcedToken, legacyTokens, spanTokens, type TeacherForceBackend, TeacherForcer, teacherForceFields } from "./http/teacher-force.ts";
 import { around, promptString, templateField } from "./logprob.ts";
 
@@ -180,11 +180,5 @@ export function completionTokensReward(
 ): Reward {
   const endpoint = o.base_url === undefined ? undefined : new ModelEndpoint({ ...o, base_url: o.base_url }, context);
   const forcer = endpoint && new TeacherForcer(endpoint, o);
-  return {
-    name: context.name,
-    type: context.type,
-    score: (samples) => score(forcer, samples),
-    summary: () => endpoint?.summary() ?? {},
-    close: () => endpoint?.close(),
-  };
+  return endpointReward(context, endpoint, (samples) => score(forcer, samples));
 }

@@ -1,4 +1,5 @@
-import type { RewardContext } from "../../../core/reward.ts";
+import type { Reward, RewardContext } from "../../../core/reward.ts";
+import type { Sample, RewardResult } from "../../../core/types.ts";
 import { cacheKey, type ReplyCache } from "./cache.ts";
 import { clientConfig, type EndpointConnection, endpointApiKey, openReplyCache, replyCachePath } from "./endpoint.ts";
 import { EndpointRequestError, JsonClient, type Parsed } from "./json-client.ts";
@@ -108,6 +109,11 @@ export class ModelEndpoint {
     this.cache = undefined;
     await Promise.all([this.http.close(), cache?.close()]);
   }
+}
+
+/** A reward backed by one model endpoint (or none): its run totals and its close are the endpoint's. */
+export function endpointReward(context: Pick<RewardContext, "name" | "type">, endpoint: ModelEndpoint | undefined, score: (samples: readonly Sample[]) => Promise<RewardResult[]>): Reward {
+  return { name: context.name, type: context.type, score, summary: () => endpoint?.summary() ?? {}, close: () => endpoint?.close() };
 }
 
 /** A short description of a JSON value for "expected X, found Y" messages. */
