@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { defineRewardType, perSample } from "../../core/reward.ts";
-import { completionText } from "../../core/text.ts";
-import { ok, unscorable } from "../../core/types.ts";
-import { answerSourceOptions, answerText, noAnswerReason } from "../shared/answer.ts";
-import { referenceStrings, squadNormalize } from "../shared/normalize-text.ts";
+import { ok } from "../../core/types.ts";
+import { answerSourceOptions, scoreAgainstReferences } from "../shared/answer.ts";
+import { squadNormalize } from "../shared/normalize-text.ts";
 
 const options = z.strictObject({ ...answerSourceOptions });
 
@@ -36,14 +35,6 @@ export const f1Reward = defineRewardType({
   description: "SQuAD-style token F1 between the answer and the reference (best over a list)",
   options,
   create(o, context) {
-    return perSample(context, (s) => {
-      const refs = referenceStrings(s.reference);
-      if (!refs) return unscorable("the reference must be a string or a list of strings");
-      const answer = answerText(completionText(s.completion), o.from_tag);
-      if (answer === undefined) return ok(0, noAnswerReason(o.from_tag));
-      let best = 0;
-      for (const r of refs) best = Math.max(best, tokenF1(answer, r));
-      return ok(best);
-    });
+    return perSample(context, (s) => scoreAgainstReferences(s, o.from_tag, (answer, refs) => ok(refs.reduce((best, r) => Math.max(best, tokenF1(answer, r)), 0))));
   },
 });

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { completionText } from "../../core/text.ts";
+import { ok, type RewardResult, type Sample, unscorable } from "../../core/types.ts";
+import { referenceStrings } from "./normalize-text.ts";
 
 /**
  * Where a text reward reads the answer: the whole completion (default), or the content of the last
@@ -25,4 +28,16 @@ export function answerText(completion: string, fromTag: string | undefined): str
 
 export function noAnswerReason(fromTag: string | undefined): string {
   return `no <${fromTag}>…</${fromTag}> block`;
+}
+
+/**
+ * A sample's answer scored against its reference strings: unscorable without string references,
+ * 0 when the answer block is missing, otherwise what `score` makes of the answer and references.
+ */
+export function scoreAgainstReferences(s: Sample, fromTag: string | undefined, score: (answer: string, refs: string[]) => RewardResult): RewardResult {
+  const refs = referenceStrings(s.reference);
+  if (!refs) return unscorable("the reference must be a string or a list of strings");
+  const answer = answerText(completionText(s.completion), fromTag);
+  if (answer === undefined) return ok(0, noAnswerReason(fromTag));
+  return score(answer, refs);
 }
