@@ -68,16 +68,7 @@ export class Judge implements Reward {
 
   /** Run totals for the score summary: requests, cache hits, tokens, guard hits, bias reports. */
   summary(): Record<string, number> {
-    const s = this.client.stats;
-    const out: Record<string, number> = {
-      requests: s.requests,
-      cache_hits: this.client.cacheHits,
-      prompt_tokens: s.promptTokens,
-      completion_tokens: s.completionTokens,
-      retries: s.retries,
-      failed_requests: s.failures,
-      max_in_flight: s.maxInFlight,
-    };
+    const out = this.client.totals();
     if (this.o.guards.degenerate) out.degenerate_guarded = this.counts.guarded;
     if (this.o.mode === "pairwise") out.position_disagreements = this.pairStats.positionDisagreements;
     if (this.o.logprobs) out.logprob_fallbacks = this.counts.logprobFallbacks;

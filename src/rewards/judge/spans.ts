@@ -110,14 +110,8 @@ export class SpanJudge implements Reward {
   }
 
   summary(): Record<string, number> {
-    const s = this.client.stats;
     return {
-      requests: s.requests,
-      cache_hits: this.client.cacheHits,
-      prompt_tokens: s.promptTokens,
-      completion_tokens: s.completionTokens,
-      retries: s.retries,
-      failed_requests: s.failures,
+      ...this.client.totals(),
       degenerate_guarded: this.counts.guarded,
       spans: this.counts.spans,
       unplaced_quotes: this.counts.unplaced,

@@ -18,8 +18,18 @@ export class CachedChat {
     this.cachePath = cachePath;
   }
 
-  get stats(): ClientStats {
-    return this.client.stats;
+  /** Run totals for a reward's summary: requests, cache hits, tokens, retries, failures, peak concurrency. */
+  totals(): Record<string, number> {
+    const s: ClientStats = this.client.stats;
+    return {
+      requests: s.requests,
+      cache_hits: this.cacheHits,
+      prompt_tokens: s.promptTokens,
+      completion_tokens: s.completionTokens,
+      retries: s.retries,
+      failed_requests: s.failures,
+      max_in_flight: s.maxInFlight,
+    };
   }
 
   /**
