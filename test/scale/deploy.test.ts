@@ -86,6 +86,12 @@ test("kubernetes: autoscalers on CPU (server) and on queue depth (workers), Redi
   assert.equal(String(redisSvc.spec.ports[0].port), queue.port);
   find(docs, "Deployment", "rewardsmith-redis");
   assert.ok(args.includes("--metrics-port"), "workers export the queue depth");
+  // The adapter serves that metric under the HPA's name, counting each queue once however many workers export it.
+  const adapter = parseAllDocuments(readFileSync(join(K8S, "metrics", "prometheus-adapter-values.yaml"), "utf8"))[0].toJS() as Doc;
+  const rule = adapter.rules.external.find((r: Doc) => r.name.as === external.external.metric.name);
+  assert.ok(rule, "an external rule for the HPA's metric");
+  assert.match(rule.seriesQuery, /state="waiting"/);
+  assert.match(rule.metricsQuery, /max by \(queue, state\)/);
 });
 
 test("Dockerfile: multi-stage, non-root USER, bubblewrap in the runtime stage, HEALTHCHECK on /ready", () => {
