@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import type { Summary } from "../pipeline/stream.ts";
+import type { Summary } from "../pipeline/summary.ts";
 
 /** Where `rewardsmith score` records runs unless told otherwise: a git-ignored folder of the working directory. */
 export const DEFAULT_STORE_DIR = ".rewardsmith";
