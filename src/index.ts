@@ -106,7 +106,7 @@ export type { CompareOptions as MathCompareOptions, Rounding as MathRounding } f
 
 // See your rewards: run store, dashboard, static reports, span-level judging (docs/view.md).
 export { compareRuns, comparedRecords, DEFAULT_STORE_DIR, pairedStats, recordRun, RunQuery, RunStore, signTestP, storeDir } from "./store/index.ts";
-export type { CompareRow, CompareSummary, GroupRow, Histogram, Page, PairedStats, RecordFilter, RecordPage, RecordRow, RecordRunOptions, RunInfo, RunStats, ShownRecord } from "./store/index.ts";
+export type { CompareRow, CompareSummary, GroupRow, Histogram, ListedRun, Page, PairedStats, RecordFilter, RecordPage, RecordRow, RecordRunOptions, RunInfo, RunStats, ShownRecord } from "./store/index.ts";
 export { buildViewApp, type ViewOptions } from "./view/app.ts";
 export { buildReport, type ReportOptions } from "./view/report.ts";
 export { placeQuote, sentences, type QuoteMiss, type QuotePlacement } from "./rewards/judge/span-match.ts";

@@ -7,7 +7,8 @@ import { sampleMapper } from "../pipeline/record.ts";
 import type { Summary } from "../pipeline/summary.ts";
 import { eachLine } from "./lines.ts";
 import { RunQuery } from "./query.ts";
-import type { RunInfo, RunStore } from "./store.ts";
+import type { RunInfo } from "./shapes.ts";
+import type { RunStore } from "./store.ts";
 
 export interface RecordRunOptions {
   /** The results JSONL (one output record per line). */
