@@ -19,7 +19,8 @@ export { builtinRegistry, defaultRegistry } from "./rewards/index.ts";
 // Scoring: the one entry point (a compiled Scorer) and the ways to drive it
 export { Scorer, type ScorerOptions } from "./pipeline/scorer.ts";
 export { createScorer, resolveSpec, score, type SpecSource } from "./pipeline/score.ts";
-export { type Progress, scoreStream, StreamIoError, type StreamOptions, type Summary } from "./pipeline/stream.ts";
+export { type Progress, scoreStream, StreamIoError, type StreamOptions } from "./pipeline/stream.ts";
+export type { Summary } from "./pipeline/summary.ts";
 export { normalizeRecords, type NormalizedStreamOptions, scoreStreamNormalized } from "./pipeline/normalized.ts";
 export { Normalizer } from "./pipeline/normalizer.ts";
 
@@ -42,6 +43,7 @@ export {
   type GroupStats,
   groupAdvantages,
   groupMoments,
+  type NormalizeSummary,
   type SingletonRule,
   type StdKind,
   whiten,
@@ -52,7 +54,7 @@ export { clip, COSINE_DEFAULTS, type CosineLength, correctLengthBias, cosineLeng
 export { aggregateSteps, discountedReturns, firstErrorIndex, gatedStepReward, minFormReturns, STEP_AGGREGATES, type StepAggregate } from "./rewards/steps/aggregate.ts";
 export { type Compare, type PairOutcome, roundRobin, singleElimination, type Tournament, winRates } from "./normalize/winrate.ts";
 export type { NormalizeSpec, ShapingStep } from "./normalize/spec.ts";
-export { type Calibration, type ComponentRule, type Normalized, NormalizeCollector, type NormalizeSummary, readCalibrations } from "./normalize/batch.ts";
+export { type Calibration, type ComponentRule, type Normalized, NormalizeCollector, readCalibrations } from "./normalize/batch.ts";
 
 // Reward types: text and format
 export { tokenF1 } from "./rewards/f1/index.ts";
@@ -104,7 +106,7 @@ export type { CompareOptions as MathCompareOptions, Rounding as MathRounding } f
 
 // See your rewards: run store, dashboard, static reports, span-level judging (docs/view.md).
 export { compareRuns, comparedRecords, DEFAULT_STORE_DIR, pairedStats, recordRun, RunQuery, RunStore, signTestP, storeDir } from "./store/index.ts";
-export type { CompareRow, CompareSummary, GroupRow, Histogram, Page, PairedStats, RecordFilter, RecordPage, RecordRow, RecordRunOptions, RunInfo, RunStats, ShownRecord } from "./store/index.ts";
+export type { CompareRow, CompareSummary, GroupRow, Histogram, ListedRun, Page, PairedStats, RecordFilter, RecordPage, RecordRow, RecordRunOptions, RunInfo, RunStats, ShownRecord } from "./store/index.ts";
 export { buildViewApp, type ViewOptions } from "./view/app.ts";
 export { buildReport, type ReportOptions } from "./view/report.ts";
 export { placeQuote, sentences, type QuoteMiss, type QuotePlacement } from "./rewards/judge/span-match.ts";

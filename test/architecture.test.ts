@@ -39,14 +39,19 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-/** Relative module specifiers of a file: static imports and re-exports (type-only ones too), dynamic import(). */
-function importsOf(text: string): string[] {
+/** Module specifiers of a file: static imports and re-exports (type-only ones too), dynamic import(). */
+function specifiersOf(text: string): string[] {
   const out: string[] = [];
   const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
   for (const m of code.matchAll(/(?:^|[\s;])(?:import|export)\s[^;"'`]*?from\s*["']([^"']+)["']/g)) out.push(m[1]);
   for (const m of code.matchAll(/(?:^|[\s;])import\s*["']([^"']+)["']/g)) out.push(m[1]);
   for (const m of code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) out.push(m[1]);
-  return out.filter((s) => s.startsWith("."));
+  return out;
+}
+
+/** The relative ones: imports within src/. */
+function importsOf(text: string): string[] {
+  return specifiersOf(text).filter((s) => s.startsWith("."));
 }
 
 function graph(): Map<string, string[]> {
@@ -109,6 +114,22 @@ test("architecture: no import cycles", () => {
   };
   for (const node of edges.keys()) if (!state.has(node)) visit(node);
   assert.deepEqual(cycles, []);
+});
+
+test("architecture: the browser pages (view/ui, eval/ui) reach no Node module, not even for types", () => {
+  // esbuild drops type-only imports, so only this keeps the shapes they share with the server node-free.
+  const edges = graph();
+  const wrong: string[] = [];
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const s of specifiersOf(readFileSync(join(SRC, file), "utf8"))) if (!s.startsWith(".") && s !== "@observablehq/plot") wrong.push(`${file} -> ${s}`);
+    for (const next of edges.get(file) ?? []) visit(next);
+  };
+  for (const entry of ["view/ui/main.ts", "eval/ui/main.ts"]) visit(entry);
+  assert.deepEqual(wrong, []);
+  assert.ok(seen.has("store/shapes.ts") && seen.has("eval/result.ts"), "the pages read the server's shapes");
 });
 
 test("architecture: the import parser sees every kind of import (so the checks above can fail)", () => {

@@ -1,4 +1,5 @@
-import type { Progress, Summary } from "../pipeline/stream.ts";
+import type { Progress } from "../pipeline/stream.ts";
+import type { Summary } from "../pipeline/summary.ts";
 
 /** A one-line progress display on a TTY stream, redrawn at most every 100 ms. */
 export class ProgressLine {

@@ -10,19 +10,13 @@ import { errorMessage, RewardsmithError } from "../core/errors.ts";
 import type { ComponentPolicy } from "../core/policy.ts";
 import { completionText, promptText } from "../core/text.ts";
 import type { OutputRecord, Sample } from "../core/types.ts";
-import { advantageNote, FLAG, type GroupStats, groupAdvantages } from "./group.ts";
+import { advantageNote, FLAG, type GroupStats, groupAdvantages, type NormalizeSummary } from "./group.ts";
 import { resolveAdvantageOptions } from "./presets.ts";
 import { clip, correctLengthBias, cosineLengthReward, overlongPenalty, preferenceAsReward } from "./shaping.ts";
 import type { LengthSource, NormalizeSpec } from "./spec.ts";
 
 /** How a component counts when it is not ok (the spec's on_error / on_unscorable). */
 export type ComponentRule = ComponentPolicy;
-
-export interface NormalizeSummary extends GroupStats {
-  method: string;
-  /** Records with an advantage. */
-  withAdvantage: number;
-}
 
 /** The computed columns, one entry per record in input order. */
 export interface Normalized {

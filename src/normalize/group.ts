@@ -65,6 +65,13 @@ export interface GroupStats {
   sizeMismatchGroups: number;
 }
 
+/** The normalize block's part of a run summary. */
+export interface NormalizeSummary extends GroupStats {
+  method: string;
+  /** Records with an advantage. */
+  withAdvantage: number;
+}
+
 /**
  * Advantages of `rewards[i]` within group `groups[i]` (dense ids 0..groupCount-1, or -1 for no
  * group). NaN rewards are excluded from the statistics and get NaN.

@@ -18,7 +18,8 @@ import { drained, LineSplitter } from "./jsonl.ts";
 import { Normalizer, type RunCollector } from "./normalizer.ts";
 import type { Scorer } from "./scorer.ts";
 import type { Spec } from "../spec/spec.ts";
-import { scoreStream, StreamIoError, type StreamOptions, type Summary } from "./stream.ts";
+import { scoreStream, StreamIoError, type StreamOptions } from "./stream.ts";
+import type { Summary } from "./summary.ts";
 
 export interface NormalizedStreamOptions extends Omit<StreamOptions, "onScored"> {
   /** Directory for the temporary spool file (default: the OS temporary directory). */

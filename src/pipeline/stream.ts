@@ -2,9 +2,9 @@ import type { Readable, Writable } from "node:stream";
 import { isUtf8 } from "node:buffer";
 import { errorMessage } from "../core/errors.ts";
 import type { OutputRecord } from "../core/types.ts";
-import type { NormalizeSummary } from "../normalize/batch.ts";
 import { drained, LineSplitter } from "./jsonl.ts";
 import { errorRecord, type Scorer } from "./scorer.ts";
+import { type Summary, SummaryBuilder } from "./summary.ts";
 
 export interface StreamOptions {
   /** Records per batch handed to the rewards (default 512). */
@@ -23,21 +23,6 @@ export interface StreamOptions {
 export interface Progress {
   records: number;
   bytesRead: number;
-}
-
-export interface Summary {
-  records: number;
-  ok: number;
-  unscorable: number;
-  error: number;
-  /** Over records with status ok; null when there are none. */
-  reward: { mean: number; min: number; max: number } | null;
-  wallSeconds: number;
-  recordsPerSecond: number;
-  /** Present when the spec normalizes. */
-  normalize?: NormalizeSummary;
-  /** Run totals reported by the rewards (`<reward>.<metric>`: judge requests, cache hits, tokens ...). */
-  rewards?: Record<string, number>;
 }
 
 /** Input or output failed (not a bad record: those become error records). */
@@ -230,35 +215,4 @@ export async function scoreLines(scorer: Scorer, lines: Array<string | null>, fi
     out[where[k]] = rec;
   }
   return { inputs, records: out };
-}
-
-export class SummaryBuilder {
-  records = 0;
-  private counts = { ok: 0, unscorable: 0, error: 0 };
-  private sum = 0;
-  private min = Infinity;
-  private max = -Infinity;
-
-  add(rec: OutputRecord): void {
-    this.records++;
-    this.counts[rec.status]++;
-    if (rec.status === "ok" && rec.reward !== null) {
-      this.sum += rec.reward;
-      if (rec.reward < this.min) this.min = rec.reward;
-      if (rec.reward > this.max) this.max = rec.reward;
-    }
-  }
-
-  build(wallSeconds: number): Summary {
-    const { ok, unscorable, error } = this.counts;
-    return {
-      records: this.records,
-      ok,
-      unscorable,
-      error,
-      reward: ok > 0 ? { mean: this.sum / ok, min: this.min, max: this.max } : null,
-      wallSeconds,
-      recordsPerSecond: wallSeconds > 0 ? this.records / wallSeconds : 0,
-    };
-  }
 }

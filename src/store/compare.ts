@@ -1,34 +1,6 @@
+import { pairedStats } from "./paired.ts";
+import { type CompareRow, type CompareSummary, STATUSES } from "./shapes.ts";
 import type { RunStore } from "./store.ts";
-import { STATUSES } from "./store.ts";
-import { pairedStats, type PairedStats } from "./paired.ts";
-
-export interface CompareSummary {
-  a: number;
-  b: number;
-  /** Records present in both runs (joined by record id). */
-  paired: number;
-  onlyA: number;
-  onlyB: number;
-  /** Records without an id cannot be paired. */
-  withoutId: { a: number; b: number };
-  changedReward: number;
-  changedStatus: number;
-  /** Status transitions, "ok→error": count. */
-  transitions: Record<string, number>;
-  stats: PairedStats;
-  /** Up to 4000 evenly spaced pairs where both are ok: [old reward, new reward]. */
-  scatter: Array<[number, number]>;
-}
-
-export interface CompareRow {
-  id: string;
-  idxA: number;
-  idxB: number;
-  statusA: string;
-  statusB: string;
-  rewardA: number | null;
-  rewardB: number | null;
-}
 
 /** Rewards differing by less than this are equal (float noise from a different summation order). */
 const EPS = 1e-9;

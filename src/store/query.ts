@@ -2,69 +2,8 @@ import { open } from "node:fs/promises";
 import type { SQLInputValue } from "node:sqlite";
 import { completionText, promptText } from "../core/text.ts";
 import { sampleMapper } from "../pipeline/record.ts";
-import { type RecordRow, type RunInfo, type RunStore, STATUSES } from "./store.ts";
-
-export interface RecordFilter {
-  status?: "ok" | "unscorable" | "error";
-  /** Reward range (inclusive), on the record's reward or, with `component`, on that component's. */
-  min?: number;
-  max?: number;
-  /** Filter on this component: `status`, `min` and `max` then apply to it. */
-  component?: string;
-  /** Text in the input or output line (prompt, completion, id, reasons ...): as typed, lower case, UPPER CASE or Capitalized. */
-  text?: string;
-  group?: string;
-}
-
-export interface Page {
-  offset: number;
-  limit: number;
-}
-
-export interface RecordPage {
-  total: number;
-  offset: number;
-  rows: RecordRow[];
-}
-
-export interface Histogram {
-  /** Lower edges; bin i is [edges[i], edges[i + 1]) and the last one includes its upper edge. */
-  edges: number[];
-  counts: number[];
-}
-
-export interface GroupRow {
-  group: string;
-  size: number;
-  ok: number;
-  mean: number | null;
-  std: number | null;
-  meanAdvantage: number | null;
-}
-
-export interface RunStats {
-  run: RunInfo;
-  status: Record<string, number>;
-  histogram: Histogram | null;
-  components: Array<{ name: string; status: Record<string, number>; mean: number | null; histogram: Histogram | null }>;
-  /** Up to `SCATTER_POINTS` evenly spaced ok records: [completion length, reward]. */
-  lengthScatter: Array<[number, number]>;
-  groups: { count: number; zeroVariance: number; singletons: number; withAdvantage: number; largestStd: GroupRow[]; zeroVarianceSample: GroupRow[] };
-  /** Judge and other reward totals from the run summary (`<reward>.<metric>`). */
-  usage: Record<string, number>;
-}
-
-export interface ShownRecord {
-  row: RecordRow;
-  output: unknown;
-  input: unknown;
-  /** The prompt and completion as the spec reads them (after field renames), when the input is known. */
-  prompt: unknown;
-  completion: unknown;
-  /** The completion as plain text: the text `segments` offsets point into. */
-  completionText: string | null;
-  promptText: string | null;
-}
+import { type GroupRow, type Histogram, type Page, type RecordFilter, type RecordPage, type RecordRow, type RunInfo, type RunStats, type ShownRecord, STATUSES } from "./shapes.ts";
+import type { RunStore } from "./store.ts";
 
 export const SCATTER_POINTS = 4000;
 const BINS = 20;

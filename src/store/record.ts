@@ -4,10 +4,11 @@ import { basename, resolve } from "node:path";
 import { completionText } from "../core/text.ts";
 import type { OutputRecord } from "../core/types.ts";
 import { sampleMapper } from "../pipeline/record.ts";
-import type { Summary } from "../pipeline/stream.ts";
+import type { Summary } from "../pipeline/summary.ts";
 import { eachLine } from "./lines.ts";
 import { RunQuery } from "./query.ts";
-import type { RunInfo, RunStore } from "./store.ts";
+import type { RunInfo } from "./shapes.ts";
+import type { RunStore } from "./store.ts";
 
 export interface RecordRunOptions {
   /** The results JSONL (one output record per line). */

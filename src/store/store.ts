@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import type { Summary } from "../pipeline/stream.ts";
+import type { Summary } from "../pipeline/summary.ts";
+import type { RunInfo } from "./shapes.ts";
 
 /** Where `rewardsmith score` records runs unless told otherwise: a git-ignored folder of the working directory. */
 export const DEFAULT_STORE_DIR = ".rewardsmith";
@@ -11,44 +12,6 @@ export const STORE_FILE = "runs.sqlite";
 export function storeDir(flag?: string): string {
   return flag ?? (process.env.REWARDSMITH_STORE || DEFAULT_STORE_DIR);
 }
-
-/** What is known about a recorded run. Records stay in the output JSONL; the store keeps their offsets. */
-export interface RunInfo {
-  id: number;
-  name: string;
-  createdAt: string;
-  /** The command that made it: score, view (result files opened directly), report ... */
-  source: string;
-  specPath: string | null;
-  specSha256: string | null;
-  /** The spec's text as it was when the run was scored (specs are small; files change). */
-  specText: string | null;
-  inputPath: string | null;
-  inputSha256: string | null;
-  outputPath: string;
-  outputSha256: string;
-  records: number;
-  summary: Summary | null;
-  /** Names of the components seen in the output records. */
-  components: string[];
-  /** Spec field renames, to read the prompt and completion of an input record. */
-  fields: Record<string, string>;
-  version: string;
-}
-
-/** One record's indexed columns (what the table filters on). */
-export interface RecordRow {
-  idx: number;
-  id: string | null;
-  status: "ok" | "unscorable" | "error";
-  reward: number | null;
-  group: string | null;
-  /** Characters of the completion text; null without an input file. */
-  completionLength: number | null;
-  advantage: number | null;
-}
-
-export const STATUSES = ["ok", "unscorable", "error"] as const;
 
 /**
  * The run store: an embedded SQLite file with one row per run and, per record, its offsets into

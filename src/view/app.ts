@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { bearerChecker } from "../core/auth.ts";
-import { comparedRecords, compareRuns, type RecordFilter, RunQuery, type RunStore } from "../store/index.ts";
+import { comparedRecords, compareRuns, listedRun, parseFilter, RunQuery, type RunStore } from "../store/index.ts";
 import { uiAssets } from "./assets.ts";
 import { pageHtml } from "./html.ts";
 
@@ -45,7 +45,7 @@ export function buildViewApp(store: RunStore, options: ViewOptions = {}): Fastif
   app.get("/assets/app.js", async (_req, reply) => reply.type("text/javascript; charset=utf-8").send((await uiAssets()).js));
   app.get("/assets/app.css", async (_req, reply) => reply.type("text/css; charset=utf-8").send((await uiAssets()).css));
 
-  app.get("/api/runs", async () => ({ runs: store.runs().map(({ specText: _s, ...r }) => r) }));
+  app.get("/api/runs", async () => ({ runs: store.runs().map(listedRun) }));
 
   const withRun = (handler: (q: RunQuery, req: FastifyRequest, reply: FastifyReply) => unknown) => async (req: FastifyRequest, reply: FastifyReply) => {
     const id = Number((req.params as { id: string }).id);
@@ -92,30 +92,6 @@ export function buildViewApp(store: RunStore, options: ViewOptions = {}): Fastif
     return comparedRecords(store, p[0], p[1], { different: q.different === "1" || q.different === "true", offset: Number(q.offset ?? 0) || 0, limit: Number(q.limit ?? 50) || 50 });
   });
   return app;
-}
-
-/** The table's query string: status, min, max, component, q (text), group, offset, limit. */
-export function parseFilter(q: Record<string, string | undefined>): { filter: RecordFilter; page: { offset: number; limit: number } } | string {
-  const filter: RecordFilter = {};
-  const blank = (v: string | undefined) => v === undefined || v === "";
-  if (!blank(q.status)) {
-    if (q.status !== "ok" && q.status !== "unscorable" && q.status !== "error") return `status must be ok, unscorable or error, found ${JSON.stringify(q.status)}`;
-    filter.status = q.status;
-  }
-  for (const key of ["min", "max"] as const) {
-    if (blank(q[key])) continue;
-    const n = Number(q[key]);
-    if (!Number.isFinite(n)) return `${key} must be a number, found ${JSON.stringify(q[key])}`;
-    filter[key] = n;
-  }
-  if (!blank(q.component)) filter.component = q.component;
-  if (!blank(q.q)) filter.text = q.q;
-  if (!blank(q.group)) filter.group = q.group;
-  const offset = blank(q.offset) ? 0 : Number(q.offset);
-  const limit = blank(q.limit) ? 50 : Number(q.limit);
-  if (!Number.isInteger(offset) || offset < 0) return `offset must be a whole number, found ${JSON.stringify(q.offset)}`;
-  if (!Number.isInteger(limit) || limit < 1) return `limit must be a positive whole number, found ${JSON.stringify(q.limit)}`;
-  return { filter, page: { offset, limit } };
 }
 
 function cookie(req: FastifyRequest, name: string): string | undefined {

@@ -1,4 +1,4 @@
-import { comparedRecords, compareRuns, recordRun, RunQuery, RunStore } from "../store/index.ts";
+import { comparedRecords, compareRuns, listedRun, recordRun, RunQuery, RunStore } from "../store/index.ts";
 import type { ComponentResult } from "../core/types.ts";
 import { uiAssets } from "./assets.ts";
 import { pageHtml } from "./html.ts";
@@ -38,16 +38,16 @@ export async function buildReport(o: ReportOptions): Promise<string> {
         a: run.id,
         b: other.id,
         summary: compareRuns(store, run.id, other.id),
-        rows: comparedRecords(store, run.id, other.id, { offset: 0, limit: 500 }).rows as unknown as Array<Record<string, unknown>>,
-        different: comparedRecords(store, run.id, other.id, { different: true, offset: 0, limit: 500 }).rows as unknown as Array<Record<string, unknown>>,
+        rows: comparedRecords(store, run.id, other.id, { offset: 0, limit: 500 }).rows,
+        different: comparedRecords(store, run.id, other.id, { different: true, offset: 0, limit: 500 }).rows,
       };
       // The compare table links to both runs' records: make sure those are in the sample.
       for (const r of data.compare.different.slice(0, 100)) {
-        await addRecord(data, new RunQuery(store, run), r.idxA as number);
-        await addRecord(data, new RunQuery(store, other), r.idxB as number);
+        await addRecord(data, new RunQuery(store, run), r.idxA);
+        await addRecord(data, new RunQuery(store, other), r.idxB);
       }
     }
-    data.runs = runs.map(({ specText: _s, ...r }) => r);
+    data.runs = runs.map(listedRun);
     const { js, css } = await uiAssets();
     return pageHtml({ title: `rewardsmith report · ${run.name}${o.compare ? ` vs ${runs[1].name}` : ""}`, js, css, data });
   } finally {

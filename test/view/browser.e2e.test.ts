@@ -39,6 +39,15 @@ after(async () => {
   await fx?.judge.close();
 });
 
+/** Fill the record table's filter and submit it; resolves once the table counts `total` records. */
+async function filterRecords(p: Page, f: { component: string; max: string; q: string }, total: number): Promise<void> {
+  await p.selectOption("#filter select[name=component]", f.component);
+  await p.fill("#filter input[name=max]", f.max);
+  await p.fill("#filter input[name=q]", f.q);
+  await p.click("#filter button[type=submit]");
+  await p.waitForFunction(`document.querySelector("#record-count")?.getAttribute("data-total") === "${total}"`);
+}
+
 test("dashboard: runs, histogram, filtered table, a record's segments, a comparison; no console errors", { skip }, async () => {
   await page.goto(view.url);
   await page.waitForSelector("#runs");
@@ -53,16 +62,9 @@ test("dashboard: runs, histogram, filtered table, a record's segments, a compari
   await page.screenshot({ path: join(SHOTS, "run.png"), fullPage: true });
 
   // Filter: the regex component failed (no digits after "answer is") on every fifth record.
-  await page.selectOption("#filter select[name=component]", "answer");
-  await page.fill("#filter input[name=max]", "0");
-  await page.click("#filter button[type=submit]");
-  await page.waitForFunction(`document.querySelector("#record-count")?.getAttribute("data-total") === "12"`);
+  await filterRecords(page, { component: "answer", max: "0", q: "" }, 12);
   // Text search over the records (the completion says "wrong" on every third record).
-  await page.selectOption("#filter select[name=component]", "");
-  await page.fill("#filter input[name=max]", "");
-  await page.fill("#filter input[name=q]", "WRONG");
-  await page.click("#filter button[type=submit]");
-  await page.waitForFunction(`document.querySelector("#record-count")?.getAttribute("data-total") === "20"`);
+  await filterRecords(page, { component: "", max: "", q: "WRONG" }, 20);
 
   // A record with error spans: highlighted in the completion, the overlap darker.
   await page.click("#records tbody tr:first-child a");
@@ -114,6 +116,10 @@ test("a static report opens from disk with no network: histogram, records, compa
   // 20 evenly spaced records, plus those the comparison's differing rows link to.
   const m = /^(\d+) matching records \(in this report's sample of (\d+) of 60 records\)$/.exec((await offline.textContent("#record-count"))!);
   assert.ok(m && m[1] === m[2] && Number(m[1]) > 20, String(m));
+  // The sample filters as the server filters a run: a component's reward range, text in any case.
+  const sampled = await offline.$eval("#rewardsmith-data", (el) => (JSON.parse(el.textContent!) as { records: Record<string, { rows: Array<{ idx: number }> }> }).records["1"].rows.map((r) => r.idx));
+  await filterRecords(offline, { component: "answer", max: "0", q: "" }, sampled.filter((i) => i % 5 === 0).length);
+  await filterRecords(offline, { component: "", max: "", q: "WRONG" }, sampled.filter((i) => i % 3 === 0).length);
   await offline.click("#records tbody tr:first-child a");
   await offline.waitForSelector("mark.seg");
   assert.ok(Number(changed) > 0);

@@ -1,5 +1,7 @@
 /** Where the UI gets its data: the view server's JSON API, or (static reports) the data inlined in the page. */
 
+import { parseFilter } from "../../store/filters.ts";
+import type { RecordFilter } from "../../store/shapes.ts";
 import type { StaticData, StaticRow } from "../static-data.ts";
 
 const node = document.getElementById("rewardsmith-data");
@@ -21,9 +23,10 @@ function fromEmbedded(d: StaticData, path: string): unknown {
   if (parts[1] === "runs" && parts.length === 3) return need(d.stats[parts[2]], "this report has no such run");
   if (parts[1] === "runs" && parts[3] === "records" && parts.length === 4) {
     const set = need(d.records[parts[2]], "this report has no such run");
-    const rows = set.rows.filter((r) => matches(r, q));
-    const offset = Number(q.get("offset") ?? 0);
-    const limit = Number(q.get("limit") ?? 50);
+    const parsed = parseFilter(Object.fromEntries(q));
+    if (typeof parsed === "string") throw new Error(parsed);
+    const { offset, limit } = parsed.page;
+    const rows = set.rows.filter((r) => matches(r, parsed.filter));
     return { total: rows.length, offset, rows: rows.slice(offset, offset + limit), sampled: set.rows.length, of: set.total };
   }
   if (parts[1] === "runs" && parts[3] === "records") return need(d.records[parts[2]]?.full[parts[4]], "this record is not in the report's sample");
@@ -42,19 +45,14 @@ function need<T>(v: T | undefined, message: string): T {
   return v;
 }
 
-function matches(r: StaticRow, q: URLSearchParams): boolean {
-  const status = q.get("status") || undefined;
-  const min = q.get("min") ? Number(q.get("min")) : undefined;
-  const max = q.get("max") ? Number(q.get("max")) : undefined;
-  const component = q.get("component") || undefined;
-  const text = (q.get("q") || "").toLowerCase();
-  const group = q.get("group") || undefined;
-  const target = component ? r.components[component] : r;
+/** The filter over the report's sample, as RunQuery.whereClause applies it over a whole run. */
+function matches(r: StaticRow, { status, min, max, component, text, group }: RecordFilter): boolean {
+  const target = component !== undefined ? r.components[component] : r;
   if (!target) return false;
   if (status && target.status !== status) return false;
   if (min !== undefined && !(target.reward !== null && target.reward >= min)) return false;
   if (max !== undefined && !(target.reward !== null && target.reward <= max)) return false;
   if (group !== undefined && r.group !== group) return false;
-  if (text && !r.search.includes(text)) return false;
+  if (text !== undefined && !r.search.includes(text.toLowerCase())) return false;
   return true;
 }

@@ -1,3 +1,4 @@
+import { type CompareRow, type CompareSummary, type GroupRow, type ListedRun, type RecordPage, type RunStats, type ShownRecord, STATUSES } from "../../store/shapes.ts";
 import { histogram, scatter, statusBars, stepStrip } from "./charts.ts";
 import { embedded, get } from "./data.ts";
 import { card, fmt, h, table } from "./dom.ts";
@@ -18,7 +19,7 @@ async function route(): Promise<void> {
     else if (parts[0] === "run") page = await runPage(parts[1], params);
     else if (parts[0] === "compare") page = await comparePage(parts[1], parts[2], params);
     else if (embedded && embedded.compare) page = await comparePage(String(embedded.compare.a), String(embedded.compare.b), params);
-    else if (embedded) page = await runPage(String((embedded.runs[0] as { id: number }).id), params);
+    else if (embedded) page = await runPage(String(embedded.runs[0].id), params);
     else page = await runsPage();
     app.replaceChildren(page);
   } catch (err) {
@@ -26,22 +27,9 @@ async function route(): Promise<void> {
   }
 }
 
-interface Run {
-  id: number;
-  name: string;
-  createdAt: string;
-  records: number;
-  outputPath: string;
-  inputPath: string | null;
-  specPath: string | null;
-  version: string;
-  summary: { ok: number; records: number; reward: { mean: number } | null; wallSeconds: number } | null;
-  components: string[];
-}
-
 async function runsPage(): Promise<HTMLElement> {
   where.textContent = "runs";
-  const { runs } = await get<{ runs: Run[] }>("/api/runs");
+  const { runs } = await get<{ runs: ListedRun[] }>("/api/runs");
   const pick = (name: string) => h("select", { name }, ...runs.map((r) => h("option", { value: r.id }, `${r.id} · ${r.name}`)));
   const a = pick("a");
   const b = pick("b");
@@ -66,26 +54,8 @@ async function runsPage(): Promise<HTMLElement> {
   );
 }
 
-interface Stats {
-  run: Run;
-  status: Record<string, number>;
-  histogram: { edges: number[]; counts: number[] } | null;
-  components: Array<{ name: string; status: Record<string, number>; mean: number | null; histogram: { edges: number[]; counts: number[] } | null }>;
-  lengthScatter: Array<[number, number]>;
-  groups: { count: number; zeroVariance: number; singletons: number; withAdvantage: number; largestStd: GroupRow[]; zeroVarianceSample: GroupRow[] };
-  usage: Record<string, number>;
-}
-interface GroupRow {
-  group: string;
-  size: number;
-  ok: number;
-  mean: number | null;
-  std: number | null;
-  meanAdvantage: number | null;
-}
-
 async function runPage(id: string, params: URLSearchParams): Promise<HTMLElement> {
-  const s = await get<Stats>(`/api/runs/${id}`);
+  const s = await get<RunStats>(`/api/runs/${id}`);
   const r = s.run;
   where.textContent = `run ${r.id} · ${r.name}`;
   const groupLink = (g: string) => h("a", { href: `#/run/${id}?group=${encodeURIComponent(g)}` }, g);
@@ -135,7 +105,7 @@ function recordTable(runId: string, components: string[], params: URLSearchParam
   const form = h(
     "form",
     { id: "filter", class: "filter" },
-    h("label", {}, "status ", h("select", { name: "status" }, h("option", { value: "" }, "any"), ...["ok", "unscorable", "error"].map((s) => h("option", { value: s }, s)))),
+    h("label", {}, "status ", h("select", { name: "status" }, h("option", { value: "" }, "any"), ...STATUSES.map((s) => h("option", { value: s }, s)))),
     h("label", {}, "component ", h("select", { name: "component" }, h("option", { value: "" }, "(record)"), ...components.map((c) => h("option", { value: c }, c)))),
     h("label", {}, "reward ≥ ", h("input", { name: "min", type: "number", step: "any", size: 6 })),
     h("label", {}, "≤ ", h("input", { name: "max", type: "number", step: "any", size: 6 })),
@@ -159,7 +129,8 @@ function recordTable(runId: string, components: string[], params: URLSearchParam
     q.set("limit", String(limit));
     info.textContent = "loading…";
     try {
-      const page = await get<{ total: number; rows: Array<{ idx: number; id: string | null; status: string; reward: number | null; group: string | null; completionLength: number | null; advantage: number | null }>; sampled?: number; of?: number }>(`/api/runs/${runId}/records?${q}`);
+      // A static report answers from its sample and says how large that is.
+      const page = await get<RecordPage & { sampled?: number; of?: number }>(`/api/runs/${runId}/records?${q}`);
       info.textContent = `${fmt(page.total)} matching records${page.sampled !== undefined ? ` (in this report's sample of ${fmt(page.sampled)} of ${fmt(page.of)} records)` : ""}`;
       info.setAttribute("data-total", String(page.total));
       body.replaceChildren(
@@ -187,18 +158,9 @@ function recordTable(runId: string, components: string[], params: URLSearchParam
   return h("div", {}, form, info, body, pager);
 }
 
-interface Shown {
-  row: { idx: number; id: string | null; status: string; reward: number | null; group: string | null; advantage: number | null };
-  output: Record<string, any>;
-  input: unknown;
-  prompt: unknown;
-  completion: unknown;
-  completionText: string | null;
-}
-
 async function recordPage(runId: string, idx: string): Promise<HTMLElement> {
-  const rec = await get<Shown>(`/api/runs/${runId}/records/${idx}`);
-  const out = typeof rec.output === "object" && rec.output !== null ? rec.output : { raw: rec.output };
+  const rec = await get<ShownRecord>(`/api/runs/${runId}/records/${idx}`);
+  const out = (typeof rec.output === "object" && rec.output !== null ? rec.output : { raw: rec.output }) as Record<string, any>;
   where.textContent = `run ${runId} · record ${Number(idx) + 1}${rec.row.id ? ` · ${rec.row.id}` : ""}`;
   const segments: Array<Segment & { component: string }> = [];
   const steps: Array<{ name: string; steps: Array<{ reward: number | null }> }> = [];
@@ -227,29 +189,15 @@ async function recordPage(runId: string, idx: string): Promise<HTMLElement> {
   );
 }
 
-interface Compare {
-  a: number;
-  b: number;
-  paired: number;
-  onlyA: number;
-  onlyB: number;
-  withoutId: { a: number; b: number };
-  changedReward: number;
-  changedStatus: number;
-  transitions: Record<string, number>;
-  stats: { n: number; meanOld: number | null; meanNew: number | null; meanDiff: number | null; ci: [number, number] | null; bootstrapResamples: number; better: number; worse: number; ties: number; signTestP: number | null };
-  scatter: Array<[number, number]>;
-}
-
 async function comparePage(a: string, b: string, params: URLSearchParams): Promise<HTMLElement> {
-  const c = await get<Compare>(`/api/compare/${a}/${b}`);
+  const c = await get<CompareSummary>(`/api/compare/${a}/${b}`);
   where.textContent = `compare run ${a} (old) → run ${b} (new)`;
   const st = c.stats;
   const different = h("input", { type: "checkbox", id: "different-only", checked: params.get("different") === "1" }) as HTMLInputElement;
   const body = h("div", {});
   const info = h("p", { class: "muted" });
   const load = async () => {
-    const page = await get<{ total: number; rows: Array<{ id: string; idxA: number; idxB: number; statusA: string; statusB: string; rewardA: number | null; rewardB: number | null }> }>(`/api/compare/${a}/${b}/records?different=${different.checked ? 1 : 0}&limit=100`);
+    const page = await get<{ total: number; rows: CompareRow[] }>(`/api/compare/${a}/${b}/records?different=${different.checked ? 1 : 0}&limit=100`);
     info.textContent = `${fmt(page.total)} ${different.checked ? "differing" : "paired"} records${page.total > 100 ? " (first 100)" : ""}`;
     info.setAttribute("data-total", String(page.total));
     body.replaceChildren(
